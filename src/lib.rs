@@ -1,0 +1,15 @@
+//! eksauto: check, upgrade and watch Amazon EKS Auto Mode clusters.
+//!
+//! The library holds everything the `eksauto` binary does, so integration tests can drive the same
+//! code (and start the built-in emulator in-process). The flow is gather (`facts`) → judge (`checks`)
+//! → render (`ui`); `sim` is the emulator and talks to the rest only over HTTP on loopback.
+
+pub mod checks;
+pub mod cli;
+pub mod clients;
+pub mod error;
+pub mod facts;
+pub mod preflight;
+pub mod sim;
+pub mod target;
+pub mod ui;

@@ -1,0 +1,8 @@
+//! The emulated AWS endpoint (in progress).
+use axum::Router;
+
+use super::world::Shared;
+
+pub fn router(shared: Shared) -> Router {
+    Router::new().with_state(shared)
+}

@@ -1,0 +1,246 @@
+//! The built-in EKS Auto Mode emulator (`eksauto sim`, `eksauto demo`, and the tests).
+//!
+//! It serves, on loopback, an AWS endpoint speaking the real wire protocols of EKS (rest-json),
+//! EC2 and IAM (query/XML), and a Kubernetes API server, and runs Auto Mode's behaviour (scheduling,
+//! provisioning, drift replacement after an upgrade, ...) on a virtual clock. Nothing outside this
+//! module knows it exists: clients reach it only through endpoints and a kubeconfig, exactly as they
+//! reach AWS and a real cluster.
+
+pub mod aws;
+pub mod clock;
+pub mod control;
+pub mod engine;
+pub mod faults;
+pub mod kube;
+pub mod scenario;
+pub mod store;
+pub mod world;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use clock::ClockMode;
+use world::{lock, Shared};
+
+/// How to start the emulator.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// A built-in scenario name (`article`, `blocked`, `large`) or a path to a YAML file.
+    pub scenario: Option<String>,
+    /// 0 picks a free port.
+    pub aws_port: u16,
+    /// 0 picks a free port.
+    pub kube_port: u16,
+    pub clock: ClockMode,
+    /// Latency added to every AWS call.
+    pub latency_ms: u64,
+    /// Where to write the kubeconfig; default: a file in a fresh temporary directory.
+    pub kubeconfig_out: Option<PathBuf>,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            scenario: None,
+            aws_port: 0,
+            kube_port: 0,
+            clock: ClockMode::Speed(1.0),
+            latency_ms: 0,
+            kubeconfig_out: None,
+        }
+    }
+}
+
+/// Why the emulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error(transparent)]
+    Scenario(#[from] scenario::ScenarioError),
+    #[error("cannot listen on 127.0.0.1:{port}: {source} (choose another port, or 0 for a free one)")]
+    Bind { port: u16, source: std::io::Error },
+    #[error("cannot write the kubeconfig to {path}: {source}")]
+    Kubeconfig { path: PathBuf, source: std::io::Error },
+}
+
+/// A running emulator. Dropping it stops the servers and the clock.
+pub struct SimHandle {
+    pub aws_url: String,
+    pub kube_url: String,
+    pub kubeconfig: PathBuf,
+    pub region: String,
+    pub cluster_name: String,
+    pub cluster_arn: String,
+    pub world: Shared,
+    tasks: Vec<JoinHandle<()>>,
+    _tempdir: Option<TempDir>,
+}
+
+impl SimHandle {
+    /// `(NAME, value)` for every variable a client needs.
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL".into(), self.aws_url.clone()),
+            ("AWS_REGION".into(), self.region.clone()),
+            ("AWS_DEFAULT_REGION".into(), self.region.clone()),
+            ("AWS_ACCESS_KEY_ID".into(), ACCESS_KEY_ID.into()),
+            ("AWS_SECRET_ACCESS_KEY".into(), SECRET_ACCESS_KEY.into()),
+            ("KUBECONFIG".into(), self.kubeconfig.display().to_string()),
+        ]
+    }
+
+    /// The `export NAME=value` lines `eksauto sim` prints.
+    pub fn export_lines(&self) -> String {
+        self.env()
+            .iter()
+            .map(|(k, v)| format!("export {k}={}\n", shell_quote(v)))
+            .collect()
+    }
+
+    /// Moves virtual time forward (tests with the manual clock).
+    pub fn advance(&self, by: Duration) {
+        let mut w = lock(&self.world);
+        clock::advance(&mut w, by);
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// Credentials the emulator hands out (it accepts any).
+pub const ACCESS_KEY_ID: &str = "AKIAEKSAUTOSIM000001";
+pub const SECRET_ACCESS_KEY: &str = "eksautoSimSecretKey0000000000000000000000";
+
+fn shell_quote(v: &str) -> String {
+    if v
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/:._-=,@+".contains(&b))
+    {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', "'\\''"))
+    }
+}
+
+/// A directory removed when dropped.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn bind(port: u16) -> Result<TcpListener, SimError> {
+    let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port);
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| SimError::Bind { port, source })
+}
+
+/// Loads the scenario, settles the world, starts both servers (and the clock in speed mode).
+pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
+    let scenario = scenario::load(opts.scenario.as_deref().unwrap_or(scenario::DEFAULT))?;
+    let mut world = scenario::build_world(&scenario)?;
+    if opts.latency_ms > 0 {
+        world.faults.latency_ms = opts.latency_ms;
+    }
+    let region = world.aws.region.clone();
+    let cluster_name = world.aws.kube_cluster.clone();
+    let cluster_arn = world
+        .kube_cluster()
+        .map(|c| c.arn.clone())
+        .unwrap_or_default();
+    let shared: Shared = Arc::new(Mutex::new(world));
+
+    let aws_listener = bind(opts.aws_port).await?;
+    let kube_listener = bind(opts.kube_port).await?;
+    let aws_addr = aws_listener.local_addr().map_err(|source| SimError::Bind {
+        port: opts.aws_port,
+        source,
+    })?;
+    let kube_addr = kube_listener.local_addr().map_err(|source| SimError::Bind {
+        port: opts.kube_port,
+        source,
+    })?;
+    let aws_url = format!("http://{aws_addr}");
+    let kube_url = format!("http://{kube_addr}");
+
+    let (kubeconfig, tempdir) = match &opts.kubeconfig_out {
+        Some(p) => (p.clone(), None),
+        None => {
+            let dir = std::env::temp_dir().join(format!(
+                "eksauto-sim-{}-{}",
+                std::process::id(),
+                kube_addr.port()
+            ));
+            std::fs::create_dir_all(&dir).map_err(|source| SimError::Kubeconfig {
+                path: dir.clone(),
+                source,
+            })?;
+            (dir.join("kubeconfig"), Some(TempDir(dir)))
+        }
+    };
+    let token = lock(&shared).rng.hex(40);
+    let config = kubeconfig_yaml(&cluster_arn, &kube_url, &token);
+    std::fs::write(&kubeconfig, config).map_err(|source| SimError::Kubeconfig {
+        path: kubeconfig.clone(),
+        source,
+    })?;
+
+    let aws_app = control::router(shared.clone()).merge(aws::router(shared.clone()));
+    let kube_app = kube::router(shared.clone());
+    let mut tasks = vec![
+        tokio::spawn(async move {
+            let _ = axum::serve(aws_listener, aws_app).await;
+        }),
+        tokio::spawn(async move {
+            let _ = axum::serve(kube_listener, kube_app).await;
+        }),
+    ];
+    if let ClockMode::Speed(factor) = opts.clock {
+        tasks.push(tokio::spawn(clock::run(shared.clone(), factor)));
+    }
+    Ok(SimHandle {
+        aws_url,
+        kube_url,
+        kubeconfig,
+        region,
+        cluster_name,
+        cluster_arn,
+        world: shared,
+        tasks,
+        _tempdir: tempdir,
+    })
+}
+
+/// `eksauto sim`: start, print the `export` lines, serve until interrupted.
+pub async fn run(opts: SimOptions) -> Result<(), SimError> {
+    let handle = start(opts).await?;
+    print!("{}", handle.export_lines());
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    eprintln!(
+        "# EKS Auto Mode emulator: cluster {} ({}), AWS at {}, Kubernetes at {}. Ctrl-C stops it.",
+        handle.cluster_name, handle.region, handle.aws_url, handle.kube_url
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    Ok(())
+}
+
+/// A kubeconfig like `aws eks update-kubeconfig` writes (context named by the cluster ARN), but with
+/// a static bearer token instead of the `aws eks get-token` exec plugin.
+fn kubeconfig_yaml(arn: &str, server: &str, token: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: {arn}\n  cluster:\n    server: {server}\ncontexts:\n- name: {arn}\n  context:\n    cluster: {arn}\n    user: {arn}\ncurrent-context: {arn}\npreferences: {{}}\nusers:\n- name: {arn}\n  user:\n    token: {token}\n"
+    )
+}

@@ -1,0 +1,559 @@
+//! The emulator's Kubernetes object store: objects as JSON (`Arc<Value>`, shared with the watch log),
+//! one global resourceVersion counter as etcd has, a bounded log of watch events (older ones are
+//! compacted away, which is what makes `410 Gone` real) and a broadcast channel for live watchers.
+//!
+//! The store knows metadata (names, uids, resourceVersion, generation) and nothing about what the
+//! objects mean: behaviour lives in `sim::engine`, HTTP in `sim::kube`.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use serde_json::{json, Value};
+use tokio::sync::broadcast;
+
+use super::world::{rfc3339, Rng};
+
+/// The kinds of object the emulated API server holds.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub enum Res {
+    Namespaces,
+    Nodes,
+    Pods,
+    Events,
+    Leases,
+    Deployments,
+    ReplicaSets,
+    PodDisruptionBudgets,
+    NodePools,
+    NodeClaims,
+    NodeClasses,
+}
+
+/// Static facts about a resource kind (what discovery advertises).
+#[derive(Debug)]
+pub struct ResInfo {
+    /// "" for the core group.
+    pub group: &'static str,
+    pub version: &'static str,
+    pub kind: &'static str,
+    pub plural: &'static str,
+    pub singular: &'static str,
+    pub namespaced: bool,
+    pub short_names: &'static [&'static str],
+    pub categories: &'static [&'static str],
+}
+
+impl ResInfo {
+    /// "v1" or "apps/v1".
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.to_string()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+}
+
+const ALL: [Res; 11] = [
+    Res::Namespaces,
+    Res::Nodes,
+    Res::Pods,
+    Res::Events,
+    Res::Leases,
+    Res::Deployments,
+    Res::ReplicaSets,
+    Res::PodDisruptionBudgets,
+    Res::NodePools,
+    Res::NodeClaims,
+    Res::NodeClasses,
+];
+
+impl Res {
+    pub fn all() -> &'static [Res] {
+        &ALL
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn info(self) -> &'static ResInfo {
+        static INFOS: [ResInfo; 11] = [
+            ResInfo {
+                group: "",
+                version: "v1",
+                kind: "Namespace",
+                plural: "namespaces",
+                singular: "namespace",
+                namespaced: false,
+                short_names: &["ns"],
+                categories: &[],
+            },
+            ResInfo {
+                group: "",
+                version: "v1",
+                kind: "Node",
+                plural: "nodes",
+                singular: "node",
+                namespaced: false,
+                short_names: &["no"],
+                categories: &[],
+            },
+            ResInfo {
+                group: "",
+                version: "v1",
+                kind: "Pod",
+                plural: "pods",
+                singular: "pod",
+                namespaced: true,
+                short_names: &["po"],
+                categories: &["all"],
+            },
+            ResInfo {
+                group: "",
+                version: "v1",
+                kind: "Event",
+                plural: "events",
+                singular: "event",
+                namespaced: true,
+                short_names: &["ev"],
+                categories: &[],
+            },
+            ResInfo {
+                group: "coordination.k8s.io",
+                version: "v1",
+                kind: "Lease",
+                plural: "leases",
+                singular: "lease",
+                namespaced: true,
+                short_names: &[],
+                categories: &[],
+            },
+            ResInfo {
+                group: "apps",
+                version: "v1",
+                kind: "Deployment",
+                plural: "deployments",
+                singular: "deployment",
+                namespaced: true,
+                short_names: &["deploy"],
+                categories: &["all"],
+            },
+            ResInfo {
+                group: "apps",
+                version: "v1",
+                kind: "ReplicaSet",
+                plural: "replicasets",
+                singular: "replicaset",
+                namespaced: true,
+                short_names: &["rs"],
+                categories: &["all"],
+            },
+            ResInfo {
+                group: "policy",
+                version: "v1",
+                kind: "PodDisruptionBudget",
+                plural: "poddisruptionbudgets",
+                singular: "poddisruptionbudget",
+                namespaced: true,
+                short_names: &["pdb"],
+                categories: &[],
+            },
+            ResInfo {
+                group: "karpenter.sh",
+                version: "v1",
+                kind: "NodePool",
+                plural: "nodepools",
+                singular: "nodepool",
+                namespaced: false,
+                short_names: &[],
+                categories: &["karpenter"],
+            },
+            ResInfo {
+                group: "karpenter.sh",
+                version: "v1",
+                kind: "NodeClaim",
+                plural: "nodeclaims",
+                singular: "nodeclaim",
+                namespaced: false,
+                short_names: &[],
+                categories: &["karpenter"],
+            },
+            ResInfo {
+                group: "eks.amazonaws.com",
+                version: "v1",
+                kind: "NodeClass",
+                plural: "nodeclasses",
+                singular: "nodeclass",
+                namespaced: false,
+                short_names: &[],
+                categories: &[],
+            },
+        ];
+        &INFOS[self.index()]
+    }
+
+    /// Finds the kind served at `/api/v1/{plural}` (group "") or `/apis/{group}/{version}/{plural}`.
+    pub fn from_path(group: &str, version: &str, plural: &str) -> Option<Res> {
+        ALL.iter().copied().find(|r| {
+            let i = r.info();
+            i.group == group && i.version == version && i.plural == plural
+        })
+    }
+}
+
+/// ADDED, MODIFIED or DELETED.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One change to one object, as watchers see it.
+#[derive(Debug)]
+pub struct WatchEvent {
+    pub rv: u64,
+    pub res: Res,
+    pub kind: EventType,
+    /// The object after the change (for DELETED: as it was, with the deletion's resourceVersion).
+    pub object: Arc<Value>,
+}
+
+/// Why a write was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("{kind} \"{name}\" already exists")]
+    AlreadyExists { kind: &'static str, name: String },
+    #[error("{kind} \"{name}\" not found")]
+    NotFound { kind: &'static str, name: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Key of an object inside one kind's table: (namespace, name); namespace is "" for cluster-scoped.
+pub type Key = (String, String);
+
+pub struct Store {
+    rv: u64,
+    tables: Vec<BTreeMap<Key, Arc<Value>>>,
+    log: VecDeque<Arc<WatchEvent>>,
+    log_capacity: usize,
+    /// resourceVersion of the newest event dropped from the log: a watch from an older one gets 410.
+    compacted_rv: u64,
+    tx: broadcast::Sender<Arc<WatchEvent>>,
+    rng: Rng,
+}
+
+impl Store {
+    /// A store keeping the last `log_capacity` watch events; `seed` makes generated names and uids
+    /// deterministic.
+    pub fn new(log_capacity: usize, seed: u64) -> Self {
+        let (tx, _) = broadcast::channel(log_capacity.max(1024));
+        Store {
+            rv: 1,
+            tables: (0..ALL.len()).map(|_| BTreeMap::new()).collect(),
+            log: VecDeque::new(),
+            log_capacity,
+            compacted_rv: 0,
+            tx,
+            rng: Rng::new(seed),
+        }
+    }
+
+    /// The current (newest) resourceVersion.
+    pub fn rv(&self) -> u64 {
+        self.rv
+    }
+
+    /// Watch events older than this resourceVersion are gone.
+    pub fn compacted_rv(&self) -> u64 {
+        self.compacted_rv
+    }
+
+    /// Forget every logged event (as an etcd compaction would): watches resuming from any
+    /// resourceVersion before now get 410 Gone.
+    pub fn compact_all(&mut self) {
+        self.compacted_rv = self.rv;
+        self.log.clear();
+    }
+
+    pub fn len(&self, res: Res) -> usize {
+        self.tables[res.index()].len()
+    }
+
+    pub fn is_empty(&self, res: Res) -> bool {
+        self.tables[res.index()].is_empty()
+    }
+
+    pub fn get(&self, res: Res, namespace: &str, name: &str) -> Option<Arc<Value>> {
+        self.tables[res.index()]
+            .get(&(namespace.to_string(), name.to_string()))
+            .cloned()
+    }
+
+    /// Every object of a kind, ordered by (namespace, name).
+    pub fn iter(&self, res: Res) -> impl Iterator<Item = &Arc<Value>> {
+        self.tables[res.index()].values()
+    }
+
+    /// Objects of a kind in one namespace (or all, with `None`), ordered by (namespace, name).
+    pub fn list(&self, res: Res, namespace: Option<&str>) -> Vec<Arc<Value>> {
+        let table = &self.tables[res.index()];
+        match namespace {
+            None => table.values().cloned().collect(),
+            Some(ns) => table
+                .range((ns.to_string(), String::new())..)
+                .take_while(|((n, _), _)| n == ns)
+                .map(|(_, v)| v.clone())
+                .collect(),
+        }
+    }
+
+    /// Objects after `after` (exclusive) in key order: the page behind a `continue` token.
+    pub fn list_after(&self, res: Res, after: &Key, limit: usize) -> Vec<Arc<Value>> {
+        use std::ops::Bound::{Excluded, Unbounded};
+        self.tables[res.index()]
+            .range((Excluded(after.clone()), Unbounded))
+            .take(limit)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// A receiver of every event from now on. Subscribe *before* reading `events_since` (under the
+    /// same lock) so nothing falls between the replay and the live stream.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<WatchEvent>> {
+        self.tx.subscribe()
+    }
+
+    /// Logged events of `res` newer than `rv`, or `Err(())` when some of them were compacted away
+    /// (the caller answers 410 Gone).
+    pub fn events_since(&self, res: Res, rv: u64) -> Result<Vec<Arc<WatchEvent>>, ()> {
+        if rv < self.compacted_rv {
+            return Err(());
+        }
+        Ok(self
+            .log
+            .iter()
+            .filter(|e| e.rv > rv && e.res == res)
+            .cloned()
+            .collect())
+    }
+
+    /// A fresh uid (deterministic for a given seed).
+    pub fn new_uid(&mut self) -> String {
+        self.rng.uuid()
+    }
+
+    /// A random suffix for generated names.
+    pub fn name_suffix(&mut self, n: usize) -> String {
+        self.rng.suffix(n)
+    }
+
+    /// Creates an object. Fills `apiVersion`, `kind`, `metadata.namespace` (default "default" for
+    /// namespaced kinds), `metadata.name` from `generateName`, `uid`, `resourceVersion`,
+    /// `generation` and `creationTimestamp`.
+    pub fn create(&mut self, res: Res, mut obj: Value, now: Timestamp) -> Result<Arc<Value>, StoreError> {
+        let info = res.info();
+        if !obj.is_object() {
+            return Err(StoreError::Invalid("object must be a JSON object".into()));
+        }
+        obj["apiVersion"] = json!(info.api_version());
+        obj["kind"] = json!(info.kind);
+        if !obj["metadata"].is_object() {
+            obj["metadata"] = json!({});
+        }
+        let meta = &mut obj["metadata"];
+        let namespace = if info.namespaced {
+            let ns = meta["namespace"].as_str().unwrap_or("default").to_string();
+            meta["namespace"] = json!(ns);
+            ns
+        } else {
+            if let Some(m) = meta.as_object_mut() {
+                m.remove("namespace");
+            }
+            String::new()
+        };
+        let name = match meta["name"].as_str() {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ => match meta["generateName"].as_str() {
+                Some(prefix) if !prefix.is_empty() => {
+                    let prefix = prefix.to_string();
+                    loop {
+                        let candidate = format!("{prefix}{}", self.rng.suffix(5));
+                        if !self.tables[res.index()].contains_key(&(namespace.clone(), candidate.clone())) {
+                            break candidate;
+                        }
+                    }
+                }
+                _ => {
+                    return Err(StoreError::Invalid(
+                        "metadata.name or metadata.generateName is required".into(),
+                    ))
+                }
+            },
+        };
+        if !is_dns_name(&name) {
+            return Err(StoreError::Invalid(format!(
+                "metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+            )));
+        }
+        let key = (namespace, name.clone());
+        if self.tables[res.index()].contains_key(&key) {
+            return Err(StoreError::AlreadyExists { kind: info.kind, name });
+        }
+        let uid = self.rng.uuid();
+        self.rv += 1;
+        let meta = &mut obj["metadata"];
+        meta["name"] = json!(name);
+        meta["uid"] = json!(uid);
+        meta["resourceVersion"] = json!(self.rv.to_string());
+        meta["generation"] = json!(1);
+        meta["creationTimestamp"] = json!(rfc3339(now));
+        let obj = Arc::new(obj);
+        self.tables[res.index()].insert(key, obj.clone());
+        self.emit(res, EventType::Added, obj.clone());
+        Ok(obj)
+    }
+
+    /// Changes an object in place. Nothing happens (no new resourceVersion, no event) when `change`
+    /// leaves the object as it was. `metadata.generation` goes up when `spec` changes.
+    pub fn update(
+        &mut self,
+        res: Res,
+        namespace: &str,
+        name: &str,
+        change: impl FnOnce(&mut Value),
+    ) -> Option<Arc<Value>> {
+        let key = (namespace.to_string(), name.to_string());
+        let current = self.tables[res.index()].get(&key)?.clone();
+        let mut next = (*current).clone();
+        change(&mut next);
+        if next == *current {
+            return Some(current);
+        }
+        if next["spec"] != current["spec"] {
+            let generation = current["metadata"]["generation"].as_i64().unwrap_or(1);
+            next["metadata"]["generation"] = json!(generation + 1);
+        }
+        // identity fields are the store's, whatever `change` did
+        next["metadata"]["name"] = current["metadata"]["name"].clone();
+        next["metadata"]["uid"] = current["metadata"]["uid"].clone();
+        next["metadata"]["creationTimestamp"] = current["metadata"]["creationTimestamp"].clone();
+        if res.info().namespaced {
+            next["metadata"]["namespace"] = current["metadata"]["namespace"].clone();
+        }
+        self.rv += 1;
+        next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+        let next = Arc::new(next);
+        self.tables[res.index()].insert(key, next.clone());
+        self.emit(res, EventType::Modified, next.clone());
+        Some(next)
+    }
+
+    /// Removes an object; watchers see DELETED with the deletion's resourceVersion.
+    pub fn delete(&mut self, res: Res, namespace: &str, name: &str) -> Option<Arc<Value>> {
+        let key = (namespace.to_string(), name.to_string());
+        let removed = self.tables[res.index()].remove(&key)?;
+        self.rv += 1;
+        let mut last = (*removed).clone();
+        last["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+        let last = Arc::new(last);
+        self.emit(res, EventType::Deleted, last.clone());
+        Some(last)
+    }
+
+    fn emit(&mut self, res: Res, kind: EventType, object: Arc<Value>) {
+        let event = Arc::new(WatchEvent {
+            rv: self.rv,
+            res,
+            kind,
+            object,
+        });
+        if self.log.len() >= self.log_capacity {
+            if let Some(old) = self.log.pop_front() {
+                self.compacted_rv = old.rv;
+            }
+        }
+        self.log.push_back(event.clone());
+        // No receivers is fine: nobody is watching.
+        let _ = self.tx.send(event);
+    }
+}
+
+/// RFC 1123 subdomain: what Kubernetes accepts as most object names.
+pub fn is_dns_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && name.as_bytes()[0].is_ascii_alphanumeric()
+        && name.as_bytes()[name.len() - 1].is_ascii_alphanumeric()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t0() -> Timestamp {
+        "2024-12-12T06:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn create_fills_metadata_and_bumps_rv() {
+        let mut s = Store::new(100, 1);
+        let rv0 = s.rv();
+        let pod = s
+            .create(Res::Pods, json!({"metadata": {"generateName": "web-"}}), t0())
+            .unwrap();
+        assert_eq!(pod["kind"], "Pod");
+        assert_eq!(pod["metadata"]["namespace"], "default");
+        assert!(pod["metadata"]["name"].as_str().unwrap().starts_with("web-"));
+        assert_eq!(pod["metadata"]["resourceVersion"], (rv0 + 1).to_string());
+        let err = s
+            .create(Res::Pods, json!({"metadata": {"name": pod["metadata"]["name"]}}), t0())
+            .unwrap_err();
+        assert!(matches!(err, StoreError::AlreadyExists { .. }));
+    }
+
+    #[test]
+    fn unchanged_update_emits_nothing_and_log_compacts() {
+        let mut s = Store::new(2, 1);
+        s.create(Res::Nodes, json!({"metadata": {"name": "a"}}), t0()).unwrap();
+        let rv = s.rv();
+        s.update(Res::Nodes, "", "a", |_| {});
+        assert_eq!(s.rv(), rv);
+        s.update(Res::Nodes, "", "a", |v| v["spec"] = json!({"unschedulable": true}));
+        s.update(Res::Nodes, "", "a", |v| v["spec"] = json!({}));
+        assert_eq!(s.get(Res::Nodes, "", "a").unwrap()["metadata"]["generation"], 3);
+        assert!(s.events_since(Res::Nodes, rv - 1).is_err(), "first event was compacted");
+        assert_eq!(s.events_since(Res::Nodes, rv).unwrap().len(), 2);
+        s.delete(Res::Nodes, "", "a");
+        assert_eq!(s.len(Res::Nodes), 0);
+    }
+
+    #[test]
+    fn list_by_namespace() {
+        let mut s = Store::new(100, 1);
+        for (ns, n) in [("a", "x"), ("b", "y"), ("b", "z"), ("c", "w")] {
+            s.create(Res::Pods, json!({"metadata": {"name": n, "namespace": ns}}), t0())
+                .unwrap();
+        }
+        assert_eq!(s.list(Res::Pods, Some("b")).len(), 2);
+        assert_eq!(s.list(Res::Pods, None).len(), 4);
+        let rest = s.list_after(Res::Pods, &("b".into(), "y".into()), 10);
+        assert_eq!(rest.len(), 2);
+    }
+}
