@@ -1,1 +1,286 @@
-//! (in progress)
+//! The command-line interface: the clap tree every command shares (global options, subcommands and
+//! their arguments). It only parses; what a command does lives in `preflight`, `sim`, ... and
+//! `main.rs` wires the two. `generate` renders completions and man pages from this tree.
+
+pub mod generate;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+/// Check, upgrade and watch Amazon EKS Auto Mode clusters.
+#[derive(Debug, Parser)]
+#[command(name = "eksauto", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts. Unset options fall back to the AWS SDK's and kube's own loaders
+/// (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config, KUBECONFIG, ~/.kube/config).
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// EKS cluster name (default: the current kube context, when it is named by the cluster ARN)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// AWS region (default: AWS_REGION, the profile's region, or the kube context's ARN)
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// AWS profile from ~/.aws/config (default: AWS_PROFILE)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Endpoint for every AWS service (default: AWS_ENDPOINT_URL, else the public AWS endpoints)
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Path to the kubeconfig (default: KUBECONFIG, else ~/.kube/config)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Kube context to use (default: the kubeconfig's current context)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Output format
+    #[arg(short, long, global = true, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Human-readable tables
+    #[default]
+    Table,
+    /// One JSON document (stable schema)
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check that the cluster is ready for a Kubernetes version upgrade (read-only)
+    Preflight(PreflightArgs),
+    /// Upgrade the control plane one minor version and follow the node rotation
+    Upgrade(UpgradeArgs),
+    /// Watch the cluster live
+    Watch {
+        #[command(subcommand)]
+        what: WatchCommand,
+    },
+    /// Print a shell completion script to stdout
+    Completions {
+        /// The shell to generate the script for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Run the built-in EKS Auto Mode emulator on loopback and print the variables to use it
+    Sim(SimArgs),
+    /// Start the built-in emulator and run the preflight against it
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct PreflightArgs {
+    /// Target Kubernetes version X.Y (default: the cluster's version + 1 minor)
+    #[arg(long, value_name = "X.Y")]
+    pub to: Option<MinorVersion>,
+    /// Refresh the cluster insights and wait for the refresh before checking them
+    #[arg(long)]
+    pub refresh_insights: bool,
+    /// Run only these checks (comma-separated IDs, e.g. PDB001,NPL001)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Skip these checks (comma-separated IDs)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub skip: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UpgradeArgs {
+    /// Target Kubernetes version X.Y (default: the cluster's version + 1 minor)
+    #[arg(long, value_name = "X.Y")]
+    pub to: Option<MinorVersion>,
+    /// Do not ask for confirmation
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum WatchCommand {
+    /// Nodes: version, instance type, readiness, age
+    Nodes,
+    /// Pods: phase, node, restarts
+    Pods,
+    /// PodDisruptionBudgets: allowed disruptions
+    Pdb,
+    /// Node rotation after an upgrade: progress, PDB compliance, what blocks it
+    Rotation,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Built-in scenario (article, blocked, large) or a path to a YAML file
+    #[arg(long, value_name = "NAME|FILE")]
+    pub scenario: Option<String>,
+    /// Port of the AWS endpoint (0 picks a free one)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub aws_port: u16,
+    /// Port of the Kubernetes API server (0 picks a free one)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub kube_port: u16,
+    /// Virtual time runs X times as fast as real time
+    #[arg(long, value_name = "X", value_parser = parse_speed, conflicts_with = "manual_clock")]
+    pub speed: Option<f64>,
+    /// Virtual time moves only on POST /_sim/clock/advance
+    #[arg(long)]
+    pub manual_clock: bool,
+    /// Latency added to every AWS call, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Where to write the kubeconfig (default: a temporary file)
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Built-in scenario or a path to a YAML file
+    #[arg(long, value_name = "NAME|FILE", default_value = "article")]
+    pub scenario: String,
+    /// Virtual time runs X times as fast as real time
+    #[arg(long, value_name = "X", value_parser = parse_speed, default_value_t = 30.0)]
+    pub speed: f64,
+    #[command(flatten)]
+    pub preflight: PreflightArgs,
+}
+
+/// A Kubernetes minor version such as `1.31`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MinorVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl MinorVersion {
+    /// The next minor version.
+    pub fn next(self) -> MinorVersion {
+        MinorVersion {
+            major: self.major,
+            minor: self.minor + 1,
+        }
+    }
+}
+
+impl FromStr for MinorVersion {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("{s:?} is not a Kubernetes version: use MAJOR.MINOR, e.g. 1.31");
+        let (major, minor) = s.trim().split_once('.').ok_or_else(bad)?;
+        let num = |p: &str| {
+            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 4 {
+                Err(bad())
+            } else {
+                p.parse::<u32>().map_err(|_| bad())
+            }
+        };
+        Ok(MinorVersion {
+            major: num(major)?,
+            minor: num(minor)?,
+        })
+    }
+}
+
+impl fmt::Display for MinorVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number: use e.g. 1, 10 or 0.5"))?;
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{s} is not a speed: use a number greater than 0 (or --manual-clock)"
+        ))
+    }
+}
+
+/// The clap command tree (for completions, man pages and tests).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn minor_versions_parse() {
+        assert_eq!(
+            "1.31".parse::<MinorVersion>(),
+            Ok(MinorVersion {
+                major: 1,
+                minor: 31
+            })
+        );
+        for bad in ["abc", "1", "1.", ".1", "1.31.2", "1.x", "-1.2", "1.+2", ""] {
+            assert!(bad.parse::<MinorVersion>().is_err(), "{bad}");
+        }
+        assert_eq!("1.9".parse::<MinorVersion>().unwrap().next().to_string(), "1.10");
+    }
+
+    #[test]
+    fn speed_must_be_positive() {
+        assert!(parse_speed("0").is_err());
+        assert!(parse_speed("-2").is_err());
+        assert!(parse_speed("NaN").is_err());
+        assert!(parse_speed("inf").is_err());
+        assert_eq!(parse_speed("2.5"), Ok(2.5));
+    }
+
+    #[test]
+    fn lists_and_globals_parse() {
+        let cli = Cli::try_parse_from([
+            "eksauto",
+            "preflight",
+            "--only",
+            "PDB001,NPL001",
+            "--cluster",
+            "c",
+            "-vv",
+            "-o",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.cluster.as_deref(), Some("c"));
+        assert_eq!(cli.global.verbose, 2);
+        assert_eq!(cli.global.output, Output::Json);
+        match cli.command {
+            Command::Preflight(p) => assert_eq!(p.only, ["PDB001", "NPL001"]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn speed_and_manual_clock_conflict() {
+        assert!(Cli::try_parse_from(["eksauto", "sim", "--speed", "2", "--manual-clock"]).is_err());
+        assert!(Cli::try_parse_from(["eksauto", "sim", "--speed", "0"]).is_err());
+    }
+}

@@ -1,1 +1,280 @@
-//! (in progress)
+//! Errors that stop a command. Each one says what was wrong and what to do next, on one line;
+//! `main.rs` maps them to an exit code. Problems that only keep one fact from being gathered are not
+//! errors: they become `Gathered::Unavailable` and the checks report them.
+
+use std::error::Error as StdError;
+use std::fmt::Write as _;
+
+use aws_sdk_eks::error::{ProvideErrorMetadata, SdkError};
+
+use crate::sim::SimError;
+
+/// Why a command could not do its job.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad arguments that clap could not catch (unknown check IDs, ...).
+    #[error("{0}")]
+    Usage(String),
+    #[error("no AWS region: pass --region, set AWS_REGION, or use a kube context named by the cluster ARN")]
+    NoRegion,
+    #[error("no cluster chosen: pass --cluster NAME ({})", cluster_list(.region, .clusters))]
+    NoCluster {
+        region: String,
+        clusters: Vec<String>,
+    },
+    #[error("cluster {name:?} not found in {region}: pass --cluster NAME ({})", cluster_list(.region, .clusters))]
+    UnknownCluster {
+        name: String,
+        region: String,
+        clusters: Vec<String>,
+    },
+    /// The kubeconfig cannot be read, parsed or used.
+    #[error("{0}")]
+    Kubeconfig(String),
+    /// The endpoint could not be reached at all.
+    #[error("cannot reach the {what} {url}: {detail} — {hint}")]
+    Unreachable {
+        what: &'static str,
+        url: String,
+        detail: String,
+        hint: &'static str,
+    },
+    /// The credentials were refused or lack a permission the command cannot do without.
+    #[error("{operation} was refused: {detail} — check the AWS credentials (--profile, AWS_PROFILE) and their IAM permissions")]
+    Access { operation: String, detail: String },
+    /// Any other answer an API gave to a call the command cannot do without.
+    #[error("{operation} failed: {detail}")]
+    Api { operation: String, detail: String },
+    /// A bounded wait ran out.
+    #[error("{0}")]
+    Timeout(String),
+    #[error("interrupted")]
+    Interrupted,
+    #[error("{0}")]
+    Sim(#[from] SimError),
+}
+
+fn cluster_list(region: &str, clusters: &[String]) -> String {
+    if clusters.is_empty() {
+        format!("no clusters in {region}")
+    } else {
+        format!("clusters in {region}: {}", clusters.join(", "))
+    }
+}
+
+/// The innermost cause of an error chain, as text (e.g. "Connection refused (os error 111)").
+pub fn root_cause(err: &(dyn StdError + 'static)) -> String {
+    let mut cur = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    one_line(&cur.to_string())
+}
+
+/// Every message in an error chain, joined with ": " (duplicates dropped).
+pub fn chain(err: &(dyn StdError + 'static)) -> String {
+    let mut out = String::new();
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        let msg = one_line(&e.to_string());
+        if !msg.is_empty() && !out.contains(&msg) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            let _ = write!(out, "{msg}");
+        }
+        cur = e.source();
+    }
+    out
+}
+
+/// Collapses whitespace so a message fits on one line.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// How an AWS call failed, before the caller decides whether it is fatal.
+#[derive(Debug)]
+pub enum AwsFailure {
+    /// No answer at all (connection refused, DNS, timeout): fatal everywhere.
+    Unreachable(Error),
+    /// The service answered with an error code.
+    Service {
+        code: String,
+        message: String,
+        operation: String,
+    },
+}
+
+impl AwsFailure {
+    /// Whether the service said the resource does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, AwsFailure::Service { code, .. }
+            if code == "ResourceNotFoundException" || code == "NoSuchEntity" || code.ends_with(".NotFound"))
+    }
+
+    /// Whether the caller lacks permission or valid credentials.
+    pub fn is_access(&self) -> bool {
+        matches!(self, AwsFailure::Service { code, .. } if is_access_code(code))
+    }
+
+    /// A short reason, for `Gathered::Unavailable`.
+    pub fn reason(&self) -> String {
+        match self {
+            AwsFailure::Unreachable(e) => e.to_string(),
+            AwsFailure::Service {
+                code,
+                message,
+                operation,
+            } => {
+                if message.is_empty() {
+                    format!("{operation}: {code}")
+                } else {
+                    format!("{operation}: {code}: {message}")
+                }
+            }
+        }
+    }
+
+    /// The failure as a fatal error.
+    pub fn into_error(self) -> Error {
+        match self {
+            AwsFailure::Unreachable(e) => e,
+            AwsFailure::Service {
+                code,
+                message,
+                operation,
+            } => {
+                let detail = if message.is_empty() {
+                    code.clone()
+                } else {
+                    format!("{code}: {message}")
+                };
+                if is_access_code(&code) {
+                    Error::Access { operation, detail }
+                } else {
+                    Error::Api { operation, detail }
+                }
+            }
+        }
+    }
+}
+
+fn is_access_code(code: &str) -> bool {
+    matches!(
+        code,
+        "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedOperation"
+            | "UnrecognizedClientException"
+            | "InvalidClientTokenId"
+            | "InvalidSignatureException"
+            | "SignatureDoesNotMatch"
+            | "AuthFailure"
+            | "ExpiredToken"
+            | "ExpiredTokenException"
+            | "NotAuthorizedException"
+    )
+}
+
+/// Where an AWS service is reached, for messages.
+#[derive(Debug, Clone)]
+pub struct AwsEndpoint {
+    /// "EKS", "EC2", "IAM".
+    pub service: &'static str,
+    pub url: String,
+}
+
+/// Sorts an SDK error into "no answer" and "the service said no".
+pub fn classify<E, R>(operation: &str, endpoint: &AwsEndpoint, err: SdkError<E, R>) -> AwsFailure
+where
+    E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let unreachable = |detail: String| {
+        AwsFailure::Unreachable(Error::Unreachable {
+            what: match endpoint.service {
+                "EC2" => "EC2 endpoint",
+                "IAM" => "IAM endpoint",
+                _ => "EKS endpoint",
+            },
+            url: endpoint.url.clone(),
+            detail,
+            hint: "check --endpoint-url / AWS_ENDPOINT_URL, --region and your network",
+        })
+    };
+    match &err {
+        SdkError::DispatchFailure(d) => {
+            let detail = match d.as_connector_error() {
+                Some(c) => root_cause(c),
+                None => root_cause(&err),
+            };
+            if detail.to_ascii_lowercase().contains("credential")
+                || detail.to_ascii_lowercase().contains("identity")
+            {
+                return AwsFailure::Service {
+                    code: "NoCredentials".into(),
+                    message: format!(
+                        "{detail} (set AWS_PROFILE / --profile or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+                    ),
+                    operation: operation.into(),
+                };
+            }
+            unreachable(detail)
+        }
+        SdkError::TimeoutError(_) => unreachable("no answer in time".into()),
+        SdkError::ResponseError(_) => AwsFailure::Service {
+            code: "UnreadableResponse".into(),
+            message: chain(&err),
+            operation: operation.into(),
+        },
+        SdkError::ConstructionFailure(_) => AwsFailure::Service {
+            code: "InvalidRequest".into(),
+            message: chain(&err),
+            operation: operation.into(),
+        },
+        _ => {
+            let code = err.code().unwrap_or("UnknownError").to_string();
+            let message = one_line(err.message().unwrap_or_default());
+            AwsFailure::Service {
+                code,
+                message,
+                operation: operation.into(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_lists_read_well() {
+        let e = Error::NoCluster {
+            region: "ap-northeast-1".into(),
+            clusters: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            "no cluster chosen: pass --cluster NAME (clusters in ap-northeast-1: a, b)"
+        );
+        let e = Error::UnknownCluster {
+            name: "x".into(),
+            region: "r".into(),
+            clusters: vec![],
+        };
+        assert!(e.to_string().contains("no clusters in r"));
+    }
+
+    #[test]
+    fn access_codes_become_access_errors() {
+        let f = AwsFailure::Service {
+            code: "AccessDeniedException".into(),
+            message: "nope".into(),
+            operation: "ListInsights".into(),
+        };
+        assert!(f.is_access());
+        assert!(matches!(f.into_error(), Error::Access { .. }));
+    }
+}
