@@ -12,13 +12,23 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 /// Check, upgrade and watch Amazon EKS Auto Mode clusters.
 #[derive(Debug, Parser)]
-#[command(name = "eksauto", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "eksauto",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = EXIT_CODES
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The exit codes, for `--help` and the man pages.
+pub const EXIT_CODES: &str = "Exit codes: 0 ok (no check FAILed), 1 a check FAILed, 2 usage, configuration or access error, 3 timed out while waiting, 130 interrupted.";
 
 /// Options every command accepts. Unset options fall back to the AWS SDK's and kube's own loaders
 /// (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config, KUBECONFIG, ~/.kube/config).
@@ -66,6 +76,7 @@ pub enum Output {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check that the cluster is ready for a Kubernetes version upgrade (read-only)
+    #[command(after_help = EXIT_CODES)]
     Preflight(PreflightArgs),
     /// Upgrade the control plane one minor version and follow the node rotation
     Upgrade(UpgradeArgs),
@@ -243,7 +254,10 @@ mod tests {
         for bad in ["abc", "1", "1.", ".1", "1.31.2", "1.x", "-1.2", "1.+2", ""] {
             assert!(bad.parse::<MinorVersion>().is_err(), "{bad}");
         }
-        assert_eq!("1.9".parse::<MinorVersion>().unwrap().next().to_string(), "1.10");
+        assert_eq!(
+            "1.9".parse::<MinorVersion>().unwrap().next().to_string(),
+            "1.10"
+        );
     }
 
     #[test]

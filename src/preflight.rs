@@ -1,1 +1,125 @@
-//! (in progress)
+//! `eksauto preflight`: which cluster → clients → gather the facts → run the checks → filter →
+//! render → exit code. The orchestration only; each step lives in its own module.
+
+use std::io::Write;
+
+use crate::checks;
+use crate::cli::{GlobalArgs, Output, PreflightArgs};
+use crate::clients;
+use crate::error::Error;
+use crate::facts::{self, eks};
+use crate::target;
+use crate::ui::{self, style::Style, Report};
+
+/// Runs the preflight and prints the report to stdout; returns the exit code (0 or 1).
+pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<i32, Error> {
+    validate_selectors(&args.only, "--only")?;
+    validate_selectors(&args.skip, "--skip")?;
+
+    let source = clients::read_kubeconfig(global)?;
+    let choice = target::choose(
+        global.cluster.as_deref(),
+        global.region.as_deref(),
+        source.as_ref().map(|s| &s.context),
+    )?;
+    // Both client set-ups load the system's root certificates: build the kube client on another
+    // worker while the AWS configuration loads and the first AWS calls go out.
+    let kube_client = source
+        .clone()
+        .map(|s| tokio::spawn(async move { clients::kube(&s).await }));
+    let aws = clients::aws(global, choice.fallback_region.as_deref()).await?;
+    let cluster = match choice.cluster {
+        Some(c) => c,
+        None => {
+            return Err(Error::NoCluster {
+                region: aws.region.clone(),
+                clusters: eks::list_clusters(&aws).await?,
+            })
+        }
+    };
+    let no_kubeconfig = format!(
+        "no kubeconfig found; run aws eks update-kubeconfig --name {cluster}, or pass --kubeconfig"
+    );
+    let kube = async move {
+        match kube_client {
+            Some(task) => match task.await {
+                Ok(client) => client.map(Ok),
+                Err(e) => Err(Error::Kubeconfig(format!(
+                    "cannot build the Kubernetes client: {e}"
+                ))),
+            },
+            None => Ok(Err(no_kubeconfig)),
+        }
+    };
+    tracing::info!(%cluster, region = %aws.region, "preflight");
+    let facts = facts::gather(
+        &aws,
+        kube,
+        &facts::Request {
+            cluster: &cluster,
+            to: args.to,
+            refresh_insights: args.refresh_insights,
+        },
+    )
+    .await?;
+
+    let findings = checks::filter(checks::run_all(&facts), &args.only, &args.skip);
+    let report = Report {
+        cluster: &facts.cluster.name,
+        region: &facts.cluster.region,
+        current_version: &facts.cluster.version,
+        target_version: &facts.target_version,
+        findings: &findings,
+    };
+    let text = match global.output {
+        Output::Json => ui::json::render(&report),
+        Output::Table => ui::table::render(&report, Style::detect(global.no_color)),
+    };
+    print_out(&text);
+    Ok(checks::exit_code(&findings))
+}
+
+/// Every `--only` / `--skip` token must name a check ID, an ID prefix or a family.
+pub fn validate_selectors(tokens: &[String], flag: &str) -> Result<(), Error> {
+    let unknown: Vec<&str> = tokens
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| t.is_empty() || !checks::is_known_selector(t))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = checks::CATALOGUE.iter().map(|(id, _)| *id).collect();
+    let families: Vec<&str> = checks::Family::ALL.iter().map(|f| f.name()).collect();
+    Err(Error::Usage(format!(
+        "unknown check {} in {flag}: use check IDs ({}) or families ({})",
+        unknown
+            .iter()
+            .map(|t| format!("{t:?}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        ids.join(", "),
+        families.join(", ")
+    )))
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn print_out(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_are_validated() {
+        assert!(validate_selectors(&["PDB001".into(), "iam".into()], "--only").is_ok());
+        let err = validate_selectors(&["BOGUS".into()], "--only").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("\"BOGUS\""), "{msg}");
+        assert!(msg.contains("PDB001"), "{msg}");
+        assert!(validate_selectors(&["".into()], "--skip").is_err());
+    }
+}

@@ -187,7 +187,12 @@ mod tests {
         let err = choose(Some("other"), None, Some(&c)).unwrap_err();
         assert!(err.to_string().contains("pass --context"), "{err}");
         assert!(choose(None, Some("eu-west-1"), Some(&c)).is_err());
-        assert!(choose(Some("interesting-funk-otter"), Some("ap-northeast-1"), Some(&c)).is_ok());
+        assert!(choose(
+            Some("interesting-funk-otter"),
+            Some("ap-northeast-1"),
+            Some(&c)
+        )
+        .is_ok());
     }
 
     #[test]

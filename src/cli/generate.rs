@@ -35,9 +35,18 @@ pub fn man_pages() -> Vec<(String, Vec<u8>)> {
 /// The checked-in generated files as `(path relative to the crate root, content)`.
 pub fn checked_in_files() -> Vec<(String, Vec<u8>)> {
     let mut files = vec![
-        ("completions/eksauto.bash".to_string(), completion(Shell::Bash)),
-        ("completions/eksauto.zsh".to_string(), completion(Shell::Zsh)),
-        ("completions/eksauto.fish".to_string(), completion(Shell::Fish)),
+        (
+            "completions/eksauto.bash".to_string(),
+            completion(Shell::Bash),
+        ),
+        (
+            "completions/eksauto.zsh".to_string(),
+            completion(Shell::Zsh),
+        ),
+        (
+            "completions/eksauto.fish".to_string(),
+            completion(Shell::Fish),
+        ),
     ];
     files.extend(
         man_pages()

@@ -725,8 +725,10 @@ mod tests {
     #[test]
     fn selector_expressions() {
         let l = labels(&[("tier", "web"), ("env", "prod")]);
-        let mut sel = LabelSelector::default();
-        sel.match_expressions = vec![expr("tier", "In", &["web", "api"])];
+        let mut sel = LabelSelector {
+            match_expressions: vec![expr("tier", "In", &["web", "api"])],
+            ..Default::default()
+        };
         assert!(sel.matches(&l));
         sel.match_expressions = vec![expr("tier", "NotIn", &["web"])];
         assert!(!sel.matches(&l));

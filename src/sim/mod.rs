@@ -72,6 +72,8 @@ pub struct SimHandle {
     pub aws_url: String,
     pub kube_url: String,
     pub kubeconfig: PathBuf,
+    /// AWS config file (region, ISO timestamps for the aws CLI).
+    pub aws_config: PathBuf,
     pub region: String,
     pub cluster_name: String,
     pub cluster_arn: String,
@@ -89,6 +91,7 @@ impl SimHandle {
             ("AWS_DEFAULT_REGION".into(), self.region.clone()),
             ("AWS_ACCESS_KEY_ID".into(), ACCESS_KEY_ID.into()),
             ("AWS_SECRET_ACCESS_KEY".into(), SECRET_ACCESS_KEY.into()),
+            ("AWS_CONFIG_FILE".into(), self.aws_config.display().to_string()),
             ("KUBECONFIG".into(), self.kubeconfig.display().to_string()),
         ]
     }
@@ -190,10 +193,32 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
             (dir.join("kubeconfig"), Some(TempDir(dir)))
         }
     };
-    let token = lock(&shared).rng.hex(40);
+    let token = {
+        let mut w = lock(&shared);
+        // DescribeCluster's endpoint is where the Kubernetes API really is, so
+        // `aws eks update-kubeconfig` against the emulator writes a usable kubeconfig.
+        if let Some(cluster) = w.kube_cluster_mut() {
+            cluster.endpoint = kube_url.clone();
+        }
+        w.rng.hex(40)
+    };
     let config = kubeconfig_yaml(&cluster_arn, &kube_url, &token);
     std::fs::write(&kubeconfig, config).map_err(|source| SimError::Kubeconfig {
         path: kubeconfig.clone(),
+        source,
+    })?;
+    // An AWS config beside the kubeconfig: the region, and ISO timestamps from the aws CLI v1 (the
+    // format AWS's own documentation and CLI v2 show).
+    let aws_config = kubeconfig.with_file_name(match kubeconfig.file_name() {
+        Some(name) => format!("{}.aws-config", name.to_string_lossy()),
+        None => "aws-config".into(),
+    });
+    std::fs::write(
+        &aws_config,
+        format!("[default]\nregion = {region}\ncli_timestamp_format = iso8601\n"),
+    )
+    .map_err(|source| SimError::Kubeconfig {
+        path: aws_config.clone(),
         source,
     })?;
 
@@ -214,6 +239,7 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         aws_url,
         kube_url,
         kubeconfig,
+        aws_config,
         region,
         cluster_name,
         cluster_arn,

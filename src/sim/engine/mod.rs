@@ -1,10 +1,170 @@
-//! Auto Mode behaviour on the virtual clock (in progress).
+//! Auto Mode behaviour on the virtual clock: the controllers a real EKS Auto Mode cluster runs
+//! (Deployment and ReplicaSet controllers, scheduler, kubelet, Karpenter's provisioner and
+//! disruption controller, PDB status, node lifecycle) acting on the objects in `world.kube`, plus
+//! the completion of control-plane updates on the AWS side.
+//!
+//! `tick` runs every controller once after each virtual step. The engine keeps no state of its own
+//! that matters: everything it needs (when a node was launched, when a pod was bound, which images a
+//! node has pulled, which node replaces which) is read back from the objects, so a world is fully
+//! described by its store. The only memory is a cache that lets an idle tick (nothing written since
+//! the last one and no timer due) return at once.
+
+pub mod budgets;
+pub mod catalog;
+pub mod claims;
+pub mod cron;
+pub mod deployments;
+pub mod disruption;
+pub mod empty;
+pub mod events;
+pub mod evict;
+pub mod nodepools;
+pub mod nodes;
+pub mod pdb;
+pub mod pods;
+pub mod provisioner;
+pub mod scheduler;
+pub mod updates;
+pub mod util;
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use jiff::Timestamp;
+
 use super::world::World;
 
-/// Runs every controller once at the world's current virtual time.
-pub fn tick(_world: &mut World) {}
+pub use evict::{delete_pod, evict_pod, EvictionRefusal};
+pub use nodes::seed_nodes;
 
-/// Creates the scenario's pre-existing nodes (placeholder until the node factory lands).
-pub fn seed_nodes(_world: &mut World, _seeds: &[super::scenario::NodeSeed]) -> Result<(), String> {
-    Ok(())
+/// What one tick knows and collects: the time, and the earliest moment some controller wants to
+/// act again without any object changing.
+pub struct Cx {
+    pub now: Timestamp,
+    pub due: Option<Timestamp>,
 }
+
+impl Cx {
+    pub fn new(now: Timestamp) -> Self {
+        Cx { now, due: None }
+    }
+
+    /// Asks for a tick at `t` (or the next one, when `t` is not in the future).
+    pub fn due_at(&mut self, t: Timestamp) {
+        let t = if t > self.now {
+            t
+        } else {
+            util::plus(self.now, 1)
+        };
+        self.due = Some(self.due.map_or(t, |d| d.min(t)));
+    }
+
+    /// Asks for the next tick.
+    pub fn again(&mut self) {
+        self.due_at(self.now);
+    }
+}
+
+/// Fingerprint of what the last full tick saw.
+#[derive(Clone, PartialEq)]
+struct Seen {
+    started: Timestamp,
+    rv: u64,
+    version: String,
+}
+
+#[derive(Clone)]
+struct Idle {
+    seen: Seen,
+    next_due: Option<Timestamp>,
+    now: Timestamp,
+}
+
+/// Idle-tick cache, keyed by the world's address. A stale or missing entry only costs one full
+/// tick: nothing here is needed for correctness.
+fn cache() -> &'static Mutex<HashMap<usize, Idle>> {
+    static CACHE: OnceLock<Mutex<HashMap<usize, Idle>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+fn seen(world: &World) -> Seen {
+    Seen {
+        started: world.started,
+        rv: world.kube.rv(),
+        version: world
+            .kube_cluster()
+            .map(|c| c.version.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// Runs every controller once at the world's current virtual time.
+pub fn tick(world: &mut World) {
+    let updated = updates::run(world);
+    let key = world as *const World as usize;
+    let before = seen(world);
+    if !updated {
+        let c = cache().lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(idle) = c.get(&key) {
+            if idle.seen == before
+                && world.now >= idle.now
+                && idle.next_due.is_none_or(|d| world.now < d)
+            {
+                return;
+            }
+        }
+    }
+    let mut cx = Cx::new(world.now);
+    run_controllers(world, &mut cx);
+    let mut c = cache().lock().unwrap_or_else(|p| p.into_inner());
+    if c.len() > 256 {
+        c.clear();
+    }
+    // Keyed on what the tick *started* from: any write during it makes the next tick run fully,
+    // so controllers earlier in the order see what later ones did.
+    c.insert(
+        key,
+        Idle {
+            seen: before,
+            next_due: cx.due,
+            now: world.now,
+        },
+    );
+}
+
+/// The controllers in the order a real cluster's would usually act within one second.
+pub fn run_controllers(world: &mut World, cx: &mut Cx) {
+    let prof = std::env::var_os("EKSAUTO_ENGINE_PROFILE").is_some();
+    let mut t = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        if prof {
+            eprintln!("  {what}: {:?}", t.elapsed());
+            t = std::time::Instant::now();
+        }
+    };
+    disruption::mark_drift(world, cx);
+    disruption::run(world, cx);
+    lap("disruption");
+    deployments::run(world, cx);
+    lap("deployments");
+    pods::run(world, cx);
+    lap("pods");
+    let unschedulable = scheduler::run(world, cx);
+    lap("scheduler");
+    provisioner::run(world, cx, &unschedulable);
+    lap("provisioner");
+    nodes::run(world, cx);
+    empty::run(world, cx);
+    lap("nodes");
+    pods::start_containers(world, cx);
+    lap("containers");
+    pdb::run(world);
+    nodepools::run(world);
+    events::cap(world);
+    lap("status");
+}
+
+#[cfg(test)]
+mod flow_tests;
+#[cfg(test)]
+pub(crate) mod testworld;

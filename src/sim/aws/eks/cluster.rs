@@ -1,0 +1,103 @@
+//! DescribeCluster and ListClusters: the cluster in EKS's `Cluster` wire shape, including the Auto
+//! Mode blocks (computeConfig, storageConfig.blockStorage, kubernetesNetworkConfig.elasticLoadBalancing).
+
+use serde_json::{json, Map, Value};
+
+use super::wire::ts;
+use super::{find, listing, page};
+use crate::sim::aws::errors::ApiError;
+use crate::sim::aws::request::AwsRequest;
+use crate::sim::world::{Cluster, World};
+
+/// A stand-in cluster CA (a self-signed certificate, PEM, base64): clients that write a kubeconfig
+/// from DescribeCluster need one that parses.
+const CA_DATA: &str = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJnakNDQVNlZ0F3SUJBZ0lVRnJVZjUzM2hRekExRzlkb0l0cVJWQWZ4a1Rvd0NnWUlLb1pJemowRUF3SXcKRlRFVE1CRUdBMVVFQXd3S2EzVmlaWEp1WlhSbGN6QWdGdzB5TmpFeE1qa3hOakUwTkRSYUdBOHlNVEkyTVRFdwpOVEUyTVRRME5Gb3dGVEVUTUJFR0ExVUVBd3dLYTNWaVpYSnVaWFJsY3pCWk1CTUdCeXFHU000OUFnRUdDQ3FHClNNNDlBd0VIQTBJQUJDV2phQWd2OFhlVmpOUXRTa2F0MmhaZndpQ3gySC9KM2Fia2xzSFlwSUt6UEVOYWxnTUkKMEtlVUxRd0RlUWlmM3NhOHFmU1VLTTVZUStFKzdTTWFHSEtqVXpCUk1CMEdBMVVkRGdRV0JCUVRZeC9qbW96RgpFRldNYUxZbDJBMjNpRkNQaERBZkJnTlZIU01FR0RBV2dCUVRZeC9qbW96RkVGV01hTFlsMkEyM2lGQ1BoREFQCkJnTlZIUk1CQWY4RUJUQURBUUgvTUFvR0NDcUdTTTQ5QkFNQ0Ewa0FNRVlDSVFEdnorM3dVQjdwa3pXNVpqTDAKb1hrYjBBakIrNkhZRFhCMjhlYmlabHNjWXdJaEFKM2V6LzEvR2NoVk9IMDZuZ3JuV3hRSGhWdm9jQW40eU54WgpnWjBicDJsTQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==";
+
+pub fn describe(world: &mut World, name: &str) -> Result<Value, ApiError> {
+    let c = find(world, name)?;
+    Ok(json!({ "cluster": cluster_json(c, &world.aws.region) }))
+}
+
+pub fn list(world: &mut World, req: &AwsRequest) -> Result<Value, ApiError> {
+    let names: Vec<Value> = world
+        .aws
+        .clusters
+        .keys()
+        .map(|n| Value::String(n.clone()))
+        .collect();
+    let (items, next) = page(
+        &names,
+        req.query_param("maxResults"),
+        req.query_param("nextToken"),
+        100,
+    )?;
+    Ok(listing("clusters", items, next))
+}
+
+/// FNV-1a: stable identifiers derived from a cluster's ARN (no randomness consumed).
+fn stable_hex(seed: &str, len: usize) -> String {
+    let mut out = String::new();
+    let mut round = 0u64;
+    while out.len() < len {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ round;
+        for b in seed.bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        out.push_str(&format!("{h:016x}"));
+        round += 1;
+    }
+    out.truncate(len);
+    out
+}
+
+/// The `Cluster` wire shape.
+pub fn cluster_json(c: &Cluster, region: &str) -> Value {
+    let am = &c.auto_mode;
+    let mut compute = Map::new();
+    compute.insert("enabled".into(), json!(am.compute));
+    if am.compute || !am.node_pools.is_empty() {
+        compute.insert("nodePools".into(), json!(am.node_pools));
+    }
+    if let Some(arn) = &am.node_role_arn {
+        compute.insert("nodeRoleArn".into(), json!(arn));
+    }
+    let oidc_id = stable_hex(&c.arn, 32).to_ascii_uppercase();
+    json!({
+        "name": c.name,
+        "arn": c.arn,
+        "createdAt": ts(c.created_at),
+        "version": c.version,
+        "endpoint": c.endpoint,
+        "roleArn": c.role_arn,
+        "resourcesVpcConfig": {
+            "subnetIds": c.subnet_ids,
+            "securityGroupIds": c.security_group_ids,
+            "clusterSecurityGroupId": format!("sg-{}", stable_hex(&format!("{}/sg", c.arn), 17)),
+            "vpcId": c.vpc_id,
+            "endpointPublicAccess": true,
+            "endpointPrivateAccess": true,
+            "publicAccessCidrs": ["0.0.0.0/0"],
+        },
+        "kubernetesNetworkConfig": {
+            "serviceIpv4Cidr": "172.20.0.0/16",
+            "ipFamily": "ipv4",
+            "elasticLoadBalancing": {"enabled": am.elb},
+        },
+        "logging": {"clusterLogging": [{
+            "types": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+            "enabled": false,
+        }]},
+        "identity": {"oidc": {"issuer": format!("https://oidc.eks.{region}.amazonaws.com/id/{oidc_id}")}},
+        "status": c.status,
+        "certificateAuthority": {"data": CA_DATA},
+        "platformVersion": c.platform_version,
+        "tags": c.tags,
+        "health": {"issues": []},
+        "accessConfig": {"authenticationMode": "API"},
+        "upgradePolicy": {"supportType": "EXTENDED"},
+        "computeConfig": Value::Object(compute),
+        "storageConfig": {"blockStorage": {"enabled": am.storage}},
+        "deletionProtection": false,
+    })
+}

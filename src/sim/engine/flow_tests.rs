@@ -1,0 +1,462 @@
+//! End-to-end behaviour of the engine on hand-built worlds: the article's warm-up and upgrade,
+//! blocked rotations, empty-node removal, provisioning from nothing, and scale.
+
+use serde_json::json;
+
+use super::pods::{is_healthy, is_terminating, node_name};
+use super::testworld::{advance, myapp, pods, ready_pods, seed, world};
+use super::util::str_at;
+use crate::sim::store::Res;
+use crate::sim::world::{Update, World};
+
+fn start_upgrade(w: &mut World, after: u64) {
+    let now = w.now;
+    let c = w.kube_cluster_mut().unwrap();
+    c.status = "UPDATING".into();
+    c.updates.push(Update {
+        id: "u1".into(),
+        kind: "VersionUpdate".into(),
+        status: "InProgress".into(),
+        params: vec![("Version".into(), "1.31".into())],
+        created_at: now,
+        finish_at: super::util::plus(now, after as i64),
+        errors: vec![],
+        target_version: Some("1.31".into()),
+        client_request_token: None,
+    });
+}
+
+fn kubelets(w: &World) -> Vec<String> {
+    w.kube
+        .iter(Res::Nodes)
+        .map(|n| {
+            str_at(n, &["status", "nodeInfo", "kubeletVersion"])
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
+
+fn events(w: &World, reason: &str) -> Vec<String> {
+    w.kube
+        .iter(Res::Events)
+        .filter(|e| e["reason"] == reason)
+        .map(|e| e["message"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn article_warm_up_runs_ten_pods_on_one_node() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 1, 5760);
+    myapp(&mut w, 10, Some(json!({"minAvailable": "80%"})));
+    advance(&mut w, 40);
+    assert_eq!(w.kube.len(Res::Nodes), 1);
+    assert_eq!(ready_pods(&w), 10);
+    let node = w.kube.iter(Res::Nodes).next().unwrap().clone();
+    assert_eq!(node["status"]["allocatable"]["cpu"], "15890m");
+    assert_eq!(node["status"]["allocatable"]["memory"], "30853148Ki");
+    assert_eq!(
+        node["metadata"]["labels"]["karpenter.sh/nodepool"],
+        "general-purpose"
+    );
+    let name = node["metadata"]["name"].as_str().unwrap();
+    assert!(name.starts_with("i-") && name.len() == 19, "{name}");
+    let pdb = w
+        .kube
+        .get(Res::PodDisruptionBudgets, "default", "myapp")
+        .unwrap();
+    assert_eq!(pdb["status"]["disruptionsAllowed"], 2);
+    assert_eq!(pdb["status"]["desiredHealthy"], 8);
+    assert_eq!(pdb["status"]["expectedPods"], 10);
+    let p = &pods(&w)[0];
+    let pname = p["metadata"]["name"].as_str().unwrap();
+    assert!(pname.starts_with("myapp-"), "{pname}");
+    assert_eq!(
+        pname.len(),
+        "myapp-5865fb57f-7rsqm".len() + (pname.len() - 21),
+        "{pname}"
+    );
+    let dep = w.kube.get(Res::Deployments, "default", "myapp").unwrap();
+    assert_eq!(dep["status"]["readyReplicas"], 10);
+    // idle ticks write nothing
+    let rv = w.kube.rv();
+    advance(&mut w, 30);
+    assert_eq!(w.kube.rv(), rv);
+}
+
+#[test]
+fn article_upgrade_rotates_the_node_within_the_pdb() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 1, 5760);
+    myapp(&mut w, 10, Some(json!({"minAvailable": "80%"})));
+    advance(&mut w, 40);
+    let old: Vec<String> = w
+        .kube
+        .iter(Res::Nodes)
+        .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    start_upgrade(&mut w, 600);
+    let mut min_healthy = usize::MAX;
+    let mut min_active = usize::MAX;
+    for _ in 0..1500 {
+        advance(&mut w, 1);
+        min_healthy = min_healthy.min(ready_pods(&w));
+        let active = pods(&w).iter().filter(|p| !is_terminating(p)).count();
+        min_active = min_active.min(active);
+    }
+    assert_eq!(w.kube_cluster().unwrap().version, "1.31");
+    assert_eq!(w.kube_cluster().unwrap().status, "ACTIVE");
+    assert_eq!(w.kube_cluster().unwrap().updates[0].status, "Successful");
+    let versions = kubelets(&w);
+    assert_eq!(
+        versions,
+        vec!["v1.31.1-eks-1b3e656".to_string()],
+        "{versions:?}"
+    );
+    assert!(w.kube.get(Res::Nodes, "", &old[0]).is_none());
+    assert_eq!(ready_pods(&w), 10);
+    assert_eq!(pods(&w).len(), 10);
+    assert!(min_healthy >= 8, "healthy dropped to {min_healthy}");
+    assert_eq!(min_active, 10);
+    assert!(pods(&w)
+        .iter()
+        .all(|p| node_name(p) != Some(old[0].as_str())));
+    assert!(!events(&w, "DisruptionTerminating").is_empty());
+    assert!(!events(&w, "Evicted").is_empty());
+    assert_eq!(w.kube.len(Res::NodeClaims), 1);
+}
+
+#[test]
+fn failed_update_keeps_the_version_and_nodes() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 1, 60);
+    w.kube_cluster_mut().unwrap().update_behaviour.fail_with = Some("ClusterUnreachable".into());
+    start_upgrade(&mut w, 10);
+    advance(&mut w, 20);
+    let c = w.kube_cluster().unwrap();
+    assert_eq!(c.version, "1.30");
+    assert_eq!(c.status, "ACTIVE");
+    assert_eq!(c.updates[0].status, "Failed");
+    assert_eq!(c.updates[0].errors[0]["errorCode"], "ClusterUnreachable");
+}
+
+#[test]
+fn zero_budget_blocks_drift_with_events() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 1, 600);
+    w.kube.update(Res::NodePools, "", "general-purpose", |v| {
+        v["spec"]["disruption"]["budgets"] = json!([{"nodes": "0"}]);
+    });
+    myapp(&mut w, 4, None);
+    advance(&mut w, 40);
+    start_upgrade(&mut w, 10);
+    advance(&mut w, 300);
+    assert_eq!(kubelets(&w), vec!["v1.30.5-eks-baa6d11".to_string()]);
+    assert_eq!(w.kube.len(Res::NodeClaims), 1);
+    let blocked = events(&w, "DisruptionBlocked");
+    assert!(
+        blocked.iter().any(|m| m.contains("blocking budget")),
+        "{blocked:?}"
+    );
+    let claim = w.kube.iter(Res::NodeClaims).next().unwrap().clone();
+    assert!(super::util::condition_true(
+        &claim["status"]["conditions"],
+        "Drifted"
+    ));
+}
+
+#[test]
+fn pdb_max_unavailable_zero_blocks_drift() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 1, 600);
+    myapp(&mut w, 3, Some(json!({"maxUnavailable": 0})));
+    advance(&mut w, 40);
+    start_upgrade(&mut w, 10);
+    advance(&mut w, 300);
+    assert_eq!(kubelets(&w), vec!["v1.30.5-eks-baa6d11".to_string()]);
+    assert_eq!(ready_pods(&w), 3);
+    let blocked = events(&w, "DisruptionBlocked");
+    assert!(
+        blocked.iter().any(|m| m.contains("prevents pod evictions")),
+        "{blocked:?}"
+    );
+}
+
+#[test]
+fn do_not_disrupt_pod_blocks_drift_but_not_expiry() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 1, 600);
+    let now = w.now;
+    w.kube
+        .create(
+            Res::Pods,
+            json!({
+                "metadata": {"name": "precious", "namespace": "default",
+                             "annotations": {"karpenter.sh/do-not-disrupt": "true"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]},
+            }),
+            now,
+        )
+        .unwrap();
+    advance(&mut w, 30);
+    start_upgrade(&mut w, 5);
+    advance(&mut w, 120);
+    assert_eq!(kubelets(&w), vec!["v1.30.5-eks-baa6d11".to_string()]);
+    let blocked = events(&w, "DisruptionBlocked");
+    assert!(
+        blocked.iter().any(|m| m.contains("do-not-disrupt")),
+        "{blocked:?}"
+    );
+}
+
+#[test]
+fn expiry_replaces_old_nodes() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 1, 336 * 3600 - 30);
+    myapp(&mut w, 2, Some(json!({"minAvailable": 1})));
+    advance(&mut w, 20);
+    let old = w.kube.iter(Res::Nodes).next().unwrap()["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    advance(&mut w, 200);
+    assert!(w.kube.get(Res::Nodes, "", &old).is_none());
+    assert_eq!(w.kube.len(Res::Nodes), 1);
+    assert_eq!(ready_pods(&w), 2);
+}
+
+#[test]
+fn pending_pod_gets_a_node_and_empty_node_goes_away() {
+    let mut w = world();
+    let now = w.now;
+    w.kube
+        .create(
+            Res::Pods,
+            json!({
+                "metadata": {"name": "nginx", "namespace": "default"},
+                "spec": {"containers": [{"name": "nginx", "image": "nginx"}]},
+            }),
+            now,
+        )
+        .unwrap();
+    advance(&mut w, 1);
+    let p = w.kube.get(Res::Pods, "default", "nginx").unwrap();
+    assert_eq!(p["status"]["conditions"][0]["reason"], "Unschedulable");
+    assert_eq!(w.kube.len(Res::NodeClaims), 1);
+    let claim = w.kube.iter(Res::NodeClaims).next().unwrap().clone();
+    assert_eq!(
+        claim["metadata"]["labels"]["node.kubernetes.io/instance-type"],
+        "c5a.large"
+    );
+    advance(&mut w, 60);
+    assert!(is_healthy(
+        &w.kube.get(Res::Pods, "default", "nginx").unwrap()
+    ));
+    let node = w.kube.iter(Res::Nodes).next().unwrap().clone();
+    assert_eq!(
+        node["status"]["nodeInfo"]["kubeletVersion"],
+        "v1.30.5-eks-baa6d11"
+    );
+    super::delete_pod(&mut w, "default", "nginx", None);
+    advance(&mut w, 10);
+    assert_eq!(w.kube.len(Res::Pods), 0);
+    advance(&mut w, 470);
+    assert_eq!(w.kube.len(Res::Nodes), 1);
+    advance(&mut w, 10);
+    let n = w.kube.iter(Res::Nodes).next().cloned();
+    if let Some(n) = n {
+        assert!(
+            !super::nodes::node_ready(&n),
+            "node NotReady while shutting down"
+        );
+    }
+    advance(&mut w, 30);
+    assert_eq!(w.kube.len(Res::Nodes), 0);
+    assert_eq!(w.kube.len(Res::NodeClaims), 0);
+}
+
+#[test]
+fn system_pool_only_for_critical_addons() {
+    let mut w = world();
+    let now = w.now;
+    w.kube
+        .create(
+            Res::Pods,
+            json!({
+                "metadata": {"name": "coredns", "namespace": "kube-system"},
+                "spec": {"containers": [{"name": "c", "image": "coredns"}],
+                         "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"}],
+                         "nodeSelector": {"karpenter.sh/nodepool": "system"}},
+            }),
+            now,
+        )
+        .unwrap();
+    advance(&mut w, 1);
+    let claim = w.kube.iter(Res::NodeClaims).next().unwrap().clone();
+    assert_eq!(
+        claim["metadata"]["labels"]["karpenter.sh/nodepool"],
+        "system"
+    );
+}
+
+#[test]
+fn eviction_answers() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 1, 600);
+    myapp(&mut w, 10, Some(json!({"minAvailable": "80%"})));
+    advance(&mut w, 40);
+    let names: Vec<String> = pods(&w)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(super::evict_pod(&mut w, "default", &names[0]).is_ok());
+    assert!(super::evict_pod(&mut w, "default", &names[1]).is_ok());
+    let e = super::evict_pod(&mut w, "default", &names[2]).unwrap_err();
+    assert_eq!(e.code, 429);
+    assert_eq!(
+        e.message,
+        "Cannot evict pod as it would violate the pod's disruption budget."
+    );
+    assert_eq!(
+        super::evict_pod(&mut w, "default", "nope")
+            .unwrap_err()
+            .code,
+        404
+    );
+    let now = w.now;
+    w.kube
+        .create(
+            Res::PodDisruptionBudgets,
+            json!({
+                "metadata": {"name": "second", "namespace": "default"},
+                "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "myapp"}}},
+            }),
+            now,
+        )
+        .unwrap();
+    assert_eq!(
+        super::evict_pod(&mut w, "default", &names[3])
+            .unwrap_err()
+            .code,
+        500
+    );
+}
+
+#[test]
+fn deleting_a_deployment_collects_its_pods() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 1, 600);
+    myapp(&mut w, 3, None);
+    advance(&mut w, 30);
+    w.kube.delete(Res::Deployments, "default", "myapp");
+    advance(&mut w, 10);
+    assert_eq!(w.kube.len(Res::ReplicaSets), 0);
+    assert_eq!(w.kube.len(Res::Pods), 0);
+}
+
+fn fleet(w: &mut World, nodes: u32, deployments: usize, replicas: i64) {
+    seed(w, "c5a.4xlarge", nodes, 3600);
+    let now = w.now;
+    for i in 0..deployments {
+        w.kube.create(Res::Deployments, json!({
+            "metadata": {"name": format!("app-{i}"), "namespace": format!("ns-{}", i % 20)},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": format!("app-{i}")}},
+                     "template": {"metadata": {"labels": {"app": format!("app-{i}")}},
+                                  "spec": {"containers": [{"name": "c", "image": "pause:3.2",
+                                           "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}}}]}}},
+        }), now).unwrap();
+        if i % 20 == 0 {
+            w.kube.create(Res::PodDisruptionBudgets, json!({
+                "metadata": {"name": format!("app-{i}"), "namespace": format!("ns-{}", i % 20)},
+                "spec": {"minAvailable": "90%", "selector": {"matchLabels": {"app": format!("app-{i}")}}},
+            }), now).unwrap();
+        }
+    }
+}
+
+/// Places `deployments × replicas` pods on `nodes` nodes; returns (warm-up, idle tick) times.
+fn scale_run(
+    nodes: u32,
+    deployments: usize,
+    replicas: i64,
+) -> (std::time::Duration, std::time::Duration) {
+    let mut w = world();
+    fleet(&mut w, nodes, deployments, replicas);
+    let t = std::time::Instant::now();
+    advance(&mut w, 40);
+    let warm = t.elapsed();
+    let total = deployments * replicas as usize;
+    assert_eq!(w.kube.len(Res::Pods), total);
+    assert_eq!(ready_pods(&w), total);
+    // spread like the default scheduler: no node far above the average
+    let mut per_node = std::collections::HashMap::new();
+    for p in pods(&w) {
+        *per_node
+            .entry(node_name(&p).unwrap().to_string())
+            .or_insert(0usize) += 1;
+    }
+    let avg = total.div_ceil(nodes as usize);
+    assert!(per_node.values().all(|n| *n <= avg + 1), "uneven spread");
+    assert_eq!(per_node.len(), nodes as usize, "every node got pods");
+    let rv = w.kube.rv();
+    let t = std::time::Instant::now();
+    advance(&mut w, 100);
+    let idle = t.elapsed() / 100;
+    assert_eq!(w.kube.rv(), rv, "idle ticks write nothing");
+    (warm, idle)
+}
+
+#[test]
+fn medium_world_schedules_and_idles_cheaply() {
+    let (warm, idle) = scale_run(250, 50, 100);
+    eprintln!("5,000 pods on 250 nodes: warm-up {warm:?}, idle tick {idle:?}");
+    assert!(
+        idle < std::time::Duration::from_millis(5),
+        "idle tick {idle:?}"
+    );
+}
+
+/// The `large` shape (5,000 nodes, 100,000 pods). Slow in an unoptimised build: run it with
+/// `--ignored` (and `--release` for meaningful timings).
+#[test]
+#[ignore]
+fn large_world_schedules_and_idles_cheaply() {
+    let (warm, idle) = scale_run(5000, 1000, 100);
+    eprintln!("100,000 pods on 5,000 nodes: warm-up {warm:?}, idle tick {idle:?}");
+    assert!(
+        idle < std::time::Duration::from_millis(5),
+        "idle tick {idle:?}"
+    );
+}
+
+#[test]
+#[ignore]
+fn write_cost_probe() {
+    let mut w = world();
+    let now = w.now;
+    let t = std::time::Instant::now();
+    for i in 0..10_000 {
+        w.kube.create(Res::Pods, json!({"metadata": {"name": format!("p-{i}"), "namespace": "default",
+            "labels": {"app": "x", "pod-template-hash": "abc"}},
+            "spec": {"containers": [{"name": "c", "image": "pause:3.2", "resources": {"requests": {"cpu": "100m"}}}],
+                     "tolerations": [{"key": "a", "operator": "Exists"}, {"key": "b", "operator": "Exists"}]},
+            "status": {"phase": "Pending"}}), now).unwrap();
+    }
+    eprintln!("create: {:?}/pod", t.elapsed() / 10_000);
+    let t = std::time::Instant::now();
+    for i in 0..10_000 {
+        w.kube.update(Res::Pods, "default", &format!("p-{i}"), |v| {
+            v["spec"]["nodeName"] = json!("n")
+        });
+    }
+    eprintln!("update: {:?}/pod", t.elapsed() / 10_000);
+    let t = std::time::Instant::now();
+    let mut n = 0;
+    for p in w.kube.iter(Res::Pods) {
+        if super::pods::node_name(p).is_some() && !super::pods::is_terminating(p) {
+            n += 1;
+        }
+    }
+    eprintln!("scan: {:?}/pod ({n})", t.elapsed() / 10_000);
+}

@@ -1,0 +1,169 @@
+//! Query parameters of Kubernetes API requests (selectors, paging, watch options, delete options),
+//! and what the `Accept` header asks for (JSON objects or `meta.k8s.io` Tables).
+
+use axum::http::HeaderMap;
+
+/// The query parameters this server understands; others are ignored as the API server ignores
+/// unknown ones it does not validate.
+#[derive(Debug, Default, Clone)]
+pub struct Query {
+    pub label_selector: Option<String>,
+    pub field_selector: Option<String>,
+    pub limit: Option<usize>,
+    pub continue_token: Option<String>,
+    pub resource_version: Option<String>,
+    pub watch: bool,
+    pub allow_bookmarks: bool,
+    pub timeout_seconds: Option<u64>,
+    pub grace_period_seconds: Option<i64>,
+    /// `None`, `Metadata` (default) or `Object`: what Table rows carry.
+    pub include_object: Option<String>,
+    pub dry_run: bool,
+    pub send_initial_events: bool,
+}
+
+fn truthy(v: &str) -> bool {
+    matches!(v, "1" | "true" | "True" | "TRUE")
+}
+
+impl Query {
+    pub fn parse(raw: Option<&str>) -> Result<Query, String> {
+        let mut q = Query::default();
+        let Some(raw) = raw else { return Ok(q) };
+        for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+            let v = v.into_owned();
+            match k.as_ref() {
+                "labelSelector" if !v.is_empty() => q.label_selector = Some(v),
+                "fieldSelector" if !v.is_empty() => q.field_selector = Some(v),
+                "limit" => {
+                    let n: i64 = v.parse().map_err(|_| format!("invalid limit: {v:?}"))?;
+                    q.limit = (n > 0).then_some(n as usize);
+                }
+                "continue" if !v.is_empty() => q.continue_token = Some(v),
+                "resourceVersion" if !v.is_empty() => q.resource_version = Some(v),
+                "watch" => q.watch = truthy(&v),
+                "allowWatchBookmarks" => q.allow_bookmarks = truthy(&v),
+                "timeoutSeconds" => {
+                    q.timeout_seconds = Some(
+                        v.parse()
+                            .map_err(|_| format!("invalid timeoutSeconds: {v:?}"))?,
+                    )
+                }
+                "gracePeriodSeconds" => {
+                    q.grace_period_seconds = Some(
+                        v.parse()
+                            .map_err(|_| format!("invalid gracePeriodSeconds: {v:?}"))?,
+                    )
+                }
+                "includeObject" => q.include_object = Some(v),
+                "dryRun" => q.dry_run = !v.is_empty(),
+                "sendInitialEvents" => q.send_initial_events = truthy(&v),
+                _ => {}
+            }
+        }
+        Ok(q)
+    }
+
+    /// The resourceVersion as a number; unset, empty and "0" give `None` ("any").
+    pub fn rv_number(&self) -> Result<Option<u64>, String> {
+        match self.resource_version.as_deref() {
+            None | Some("0") | Some("") => Ok(None),
+            Some(s) => s
+                .parse::<u64>()
+                .map(Some)
+                .map_err(|_| format!("invalid resource version: {s:?}")),
+        }
+    }
+}
+
+/// The representation a client asked for in `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repr {
+    /// The objects themselves.
+    Object,
+    /// A `meta.k8s.io/v1` Table (server-side printing, as kubectl asks).
+    Table,
+    /// `PartialObjectMetadata` (metadata-only lists and watches).
+    Metadata,
+}
+
+impl Repr {
+    /// The Content-Type of an answer in this representation.
+    pub fn content_type(self, list: bool) -> &'static str {
+        match (self, list) {
+            (Repr::Object, _) => "application/json",
+            (Repr::Table, _) => "application/json;as=Table;v=v1;g=meta.k8s.io",
+            (Repr::Metadata, true) => {
+                "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io"
+            }
+            (Repr::Metadata, false) => {
+                "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io"
+            }
+        }
+    }
+}
+
+/// The first representation in `Accept` that this server offers.
+pub fn representation(headers: &HeaderMap) -> Repr {
+    for value in headers
+        .get_all(axum::http::header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+    {
+        for part in value.split(',') {
+            let p = part.replace(' ', "");
+            let meta_group = p.contains("g=meta.k8s.io") || !p.contains("g=");
+            if p.contains("as=Table") && meta_group {
+                return Repr::Table;
+            }
+            if p.contains("as=PartialObjectMetadata") && meta_group {
+                return Repr::Metadata;
+            }
+            if !p.contains("as=") && (p.starts_with("application/json") || p.starts_with("*/*")) {
+                return Repr::Object;
+            }
+        }
+    }
+    Repr::Object
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_query() {
+        let q = Query::parse(Some(
+            "labelSelector=app%3Dmyapp&limit=500&watch=1&allowWatchBookmarks=true&resourceVersion=0&timeoutSeconds=290",
+        ))
+        .unwrap();
+        assert_eq!(q.label_selector.as_deref(), Some("app=myapp"));
+        assert_eq!(q.limit, Some(500));
+        assert!(q.watch && q.allow_bookmarks);
+        assert_eq!(q.rv_number().unwrap(), None);
+        assert_eq!(q.timeout_seconds, Some(290));
+        assert!(Query::parse(Some("limit=x")).is_err());
+    }
+
+    #[test]
+    fn picks_the_representation() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "accept",
+            "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(representation(&h), Repr::Table);
+        h.insert("accept", "application/json".parse().unwrap());
+        assert_eq!(representation(&h), Repr::Object);
+        h.insert(
+            "accept",
+            "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(representation(&h), Repr::Metadata);
+        assert_eq!(representation(&HeaderMap::new()), Repr::Object);
+    }
+}

@@ -1,0 +1,121 @@
+//! `eksauto preflight` (the real binary) against the emulator's `article` scenario: ready to upgrade
+//! (exit 0), with the WARN the article's topology spread selector deserves, in both output formats,
+//! and without a single mutating call.
+
+mod common;
+
+use serde_json::Value;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn article_is_ready_with_the_topology_spread_warning() {
+    let sim = common::start_sim("article", true).await;
+    let mut cmd = common::eksauto(&sim);
+    cmd.arg("preflight");
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
+    let wrk002 = out
+        .lines()
+        .find(|l| l.contains("WRK002"))
+        .unwrap_or_else(|| panic!("no WRK002 row:\n{out}"));
+    assert!(wrk002.contains("WARN"), "{wrk002}");
+    assert!(out.contains("interesting-funk-otter"), "{out}");
+    assert!(out.contains("1.30 → 1.31"), "{out}");
+    for family in [
+        "Cluster",
+        "Insights",
+        "Network",
+        "IAM",
+        "Add-ons",
+        "Kubernetes",
+    ] {
+        assert!(
+            out.contains(&format!("{family}\n")),
+            "no {family} group:\n{out}"
+        );
+    }
+    assert!(!out.contains('\x1b'), "colour on a pipe:\n{out}");
+    assert!(!out.contains("FAIL │"), "{out}");
+    assert!(common::mutating_requests(&sim).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_follows_the_schema() {
+    let sim = common::start_sim("article", true).await;
+    let mut cmd = common::eksauto(&sim);
+    cmd.args(["preflight", "-o", "json"]);
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "stderr:\n{err}");
+    let v: Value = serde_json::from_str(&out).expect("stdout is one JSON document");
+    assert_eq!(v["schemaVersion"], 1);
+    assert_eq!(v["cluster"], "interesting-funk-otter");
+    assert_eq!(v["region"], "ap-northeast-1");
+    assert_eq!(v["currentVersion"], "1.30");
+    assert_eq!(v["targetVersion"], "1.31");
+    let findings = v["findings"].as_array().expect("findings array");
+    let mut counts = [0u64; 4];
+    for f in findings {
+        for key in [
+            "id",
+            "family",
+            "severity",
+            "subject",
+            "message",
+            "remediation",
+        ] {
+            assert!(f[key].is_string(), "{key} in {f}");
+        }
+        assert!(f["details"].is_array(), "{f}");
+        let i = ["pass", "info", "warn", "fail"]
+            .iter()
+            .position(|s| f["severity"] == *s)
+            .unwrap_or_else(|| panic!("severity of {f}"));
+        counts[i] += 1;
+        assert!(
+            [
+                "cluster",
+                "insights",
+                "network",
+                "iam",
+                "addons",
+                "kubernetes"
+            ]
+            .contains(&f["family"].as_str().unwrap()),
+            "{f}"
+        );
+    }
+    let s = &v["summary"];
+    assert_eq!(
+        [&s["pass"], &s["info"], &s["warn"], &s["fail"]].map(|n| n.as_u64().unwrap()),
+        counts
+    );
+    assert!(findings
+        .iter()
+        .any(|f| f["id"] == "WRK002" && f["severity"] == "warn"));
+    assert_eq!(counts[3], 0, "no FAIL in the article: {out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_and_skip_select_checks() {
+    let sim = common::start_sim("article", true).await;
+    let mut cmd = common::eksauto(&sim);
+    cmd.args([
+        "preflight",
+        "-o",
+        "json",
+        "--only",
+        "WRK002,iam",
+        "--skip",
+        "IAM003",
+    ]);
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "stderr:\n{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let mut ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    ids.dedup();
+    assert_eq!(ids, ["IAM001", "IAM002", "WRK002"], "{out}");
+}

@@ -1,0 +1,48 @@
+//! Facts that cannot be gathered (access denied, a failing API) are reported as unchecked WARNs with
+//! the reason, the other checks still run, and retryable errors are retried by the SDK.
+
+mod common;
+
+use eksauto::sim::faults::{ErrorFault, ErrorKind};
+use eksauto::sim::world::lock;
+use serde_json::Value;
+
+fn fault(operation: &str, kind: ErrorKind, count: Option<u32>) -> ErrorFault {
+    ErrorFault {
+        operation: operation.into(),
+        kind,
+        count,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unavailable_facts_become_warnings() {
+    let sim = common::start_sim("article", true).await;
+    {
+        let mut w = lock(&sim.world);
+        w.faults.errors.push(fault("GetRole", ErrorKind::AccessDenied, None));
+        w.faults.errors.push(fault("DescribeSubnets", ErrorKind::Internal, None));
+        w.faults.errors.push(fault("ListInsights", ErrorKind::Throttling, Some(2)));
+    }
+    let mut cmd = common::eksauto(&sim);
+    cmd.args(["preflight", "-o", "json"]);
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let of = |id: &str| -> Vec<&Value> { findings.iter().filter(|f| f["id"] == id).collect() };
+    for id in ["IAM001", "IAM002", "IAM003", "NET001"] {
+        let f = of(id);
+        assert!(
+            f.iter().any(|f| f["severity"] == "warn"
+                && f["message"].as_str().unwrap().contains("not checked")),
+            "{id}: {f:?}"
+        );
+    }
+    assert!(of("IAM001")
+        .iter()
+        .any(|f| f["message"].as_str().unwrap().contains("AccessDenied")));
+    // Throttled twice, then answered: the SDK's retries got the insights.
+    assert!(of("INS001").iter().all(|f| f["severity"] == "pass"), "{:?}", of("INS001"));
+    assert!(of("WRK002").iter().any(|f| f["severity"] == "warn"));
+}

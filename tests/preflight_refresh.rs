@@ -1,0 +1,104 @@
+//! `preflight --refresh-insights`: starts an insights refresh, waits until the emulator reports it
+//! COMPLETED (virtual time has to move for that), then checks as usual. The refresh is the only
+//! write preflight ever makes.
+
+mod common;
+
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_waits_for_completion() {
+    let sim = common::start_sim("article", true).await;
+    let mut cmd = common::eksauto(&sim);
+    cmd.args([
+        "preflight",
+        "--refresh-insights",
+        "--only",
+        "INS001",
+        "-o",
+        "json",
+    ]);
+    let run = tokio::spawn(common::run(cmd));
+    // Let the refresh start, then move virtual time past its duration.
+    let mut started = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if common::request_log(&sim)
+            .await
+            .iter()
+            .any(|r| r["operation"] == "StartInsightsRefresh")
+        {
+            started = true;
+            break;
+        }
+    }
+    assert!(started, "no StartInsightsRefresh");
+    assert!(!run.is_finished(), "preflight did not wait for the refresh");
+    common::advance(&sim, 60);
+    let (code, out, err) = tokio::time::timeout(Duration::from_secs(30), run)
+        .await
+        .expect("preflight finishes once the refresh completes")
+        .unwrap();
+    assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["id"] == "INS001"));
+    let log = common::request_log(&sim).await;
+    let writes: Vec<_> = log.iter().filter(|r| r["mutating"] == true).collect();
+    assert!(
+        writes
+            .iter()
+            .all(|r| r["operation"] == "StartInsightsRefresh"),
+        "{writes:?}"
+    );
+    let refresh_at = log
+        .iter()
+        .position(|r| r["operation"] == "StartInsightsRefresh")
+        .unwrap();
+    let list_at = log
+        .iter()
+        .rposition(|r| r["operation"] == "ListInsights")
+        .unwrap();
+    assert!(
+        list_at > refresh_at,
+        "insights were listed before the refresh"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupt_while_waiting_exits_130() {
+    let sim = common::start_sim("article", true).await;
+    let mut cmd = common::eksauto(&sim);
+    cmd.args(["preflight", "--refresh-insights"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    let pid = child.id().to_string();
+    let mut started = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if common::request_log(&sim)
+            .await
+            .iter()
+            .any(|r| r["operation"] == "StartInsightsRefresh")
+        {
+            started = true;
+            break;
+        }
+    }
+    assert!(started, "no StartInsightsRefresh");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.starts_with("error: interrupted"), "{err}");
+}

@@ -1,0 +1,884 @@
+//! The emulator's Kubernetes API judged by real clients: `kubectl` (get, describe, watch, run,
+//! delete, create, scale, cordon, raw evictions) and kube-rs (paged lists, watchers, 410 recovery).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use eksauto::sim::SimHandle;
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::{Node, Pod};
+use kube::api::{Api, ListParams};
+use kube::runtime::watcher;
+
+fn args(sim: &SimHandle, args: &[&str]) -> Command {
+    let mut cmd = common::kubectl(sim);
+    cmd.args(args);
+    cmd
+}
+
+/// Runs kubectl and returns stdout, failing the test with stderr when it exits non-zero.
+async fn ok(sim: &SimHandle, a: &[&str]) -> String {
+    let (code, out, err) = common::run(args(sim, a)).await;
+    assert_eq!(code, 0, "kubectl {a:?} failed: {err}\n{out}");
+    out
+}
+
+/// The whitespace-separated cells of the line whose first cell is `name`.
+fn row<'a>(out: &'a str, name: &str) -> Vec<&'a str> {
+    out.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|c| c.first() == Some(&name))
+        .unwrap_or_else(|| panic!("no row {name} in:\n{out}"))
+}
+
+fn header(out: &str) -> Vec<&str> {
+    out.lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect()
+}
+
+/// A long-running command whose stdout lines arrive on a channel.
+struct Streaming {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Streaming {
+    fn spawn(mut cmd: Command) -> Streaming {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::null());
+        let mut child = cmd.spawn().expect("spawn");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Streaming { child, lines }
+    }
+
+    /// Lines until one satisfies `pred` (returned) or `timeout` passes (panics with what came).
+    async fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        let mut seen = Vec::new();
+        while start.elapsed() < timeout {
+            match self.lines.try_recv() {
+                Ok(l) => {
+                    if pred(&l) {
+                        return l;
+                    }
+                    seen.push(l);
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        panic!(
+            "no line with {what} within {timeout:?}; got:\n{}",
+            seen.join("\n")
+        );
+    }
+}
+
+impl Drop for Streaming {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A raw HTTP request over a TCP socket; returns (status, body).
+fn http(method: &str, url: &str, body: &str) -> (u16, String) {
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap();
+    let mut s = std::net::TcpStream::connect(host).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut buf = String::new();
+    let _ = s.read_to_string(&mut buf);
+    let code = buf
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let (head, body) = buf.split_once("\r\n\r\n").unwrap_or((&buf, ""));
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    (code, body)
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = rest.get(n + 2..).unwrap_or("");
+    }
+    out
+}
+
+async fn http_async(method: &'static str, url: String, body: String) -> (u16, String) {
+    tokio::task::spawn_blocking(move || http(method, &url, &body))
+        .await
+        .unwrap()
+}
+
+async fn kube_client(sim: &SimHandle) -> kube::Client {
+    let kc = kube::config::Kubeconfig::read_from(&sim.kubeconfig).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+        .await
+        .unwrap();
+    kube::Client::try_from(config).unwrap()
+}
+
+fn myapp_pods(out: &str) -> Vec<Vec<&str>> {
+    out.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|c| c.first().is_some_and(|n| n.starts_with("myapp-")))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_gets_nodes_pods_pdbs_and_nodepools() {
+    let sim = common::start_sim("article", true).await;
+
+    let nodes = ok(&sim, &["get", "nodes"]).await;
+    assert_eq!(
+        header(&nodes),
+        ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+        "{nodes}"
+    );
+    let node = nodes
+        .lines()
+        .nth(1)
+        .expect("one node")
+        .split_whitespace()
+        .collect::<Vec<_>>();
+    assert_eq!(node[1], "Ready");
+    assert_eq!(node[2], "<none>");
+    assert_eq!(node[4], "v1.30.5-eks-baa6d11");
+
+    let wide = ok(&sim, &["get", "nodes", "-o", "wide"]).await;
+    for col in [
+        "INTERNAL-IP",
+        "EXTERNAL-IP",
+        "OS-IMAGE",
+        "KERNEL-VERSION",
+        "CONTAINER-RUNTIME",
+    ] {
+        assert!(
+            wide.lines().next().unwrap().contains(col),
+            "{col} missing:\n{wide}"
+        );
+    }
+
+    let pods = ok(&sim, &["get", "pods"]).await;
+    assert_eq!(
+        header(&pods),
+        ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        "{pods}"
+    );
+    let myapp = myapp_pods(&pods);
+    assert_eq!(myapp.len(), 10, "{pods}");
+    assert!(
+        myapp.iter().all(|c| c[1] == "1/1" && c[2] == "Running"),
+        "{pods}"
+    );
+
+    let all = ok(&sim, &["get", "pods", "-A", "-l", "app=myapp"]).await;
+    assert_eq!(all.lines().count(), 11, "{all}");
+    let none = ok(&sim, &["get", "pods", "-l", "app notin (myapp)"]).await;
+    assert!(myapp_pods(&none).is_empty(), "{none}");
+    let on_node = ok(
+        &sim,
+        &[
+            "get",
+            "pods",
+            "--field-selector",
+            "status.phase=Running",
+            "-o",
+            "name",
+        ],
+    )
+    .await;
+    assert_eq!(
+        on_node
+            .lines()
+            .filter(|l| l.starts_with("pod/myapp-"))
+            .count(),
+        10
+    );
+
+    let pdb = ok(&sim, &["get", "pdb"]).await;
+    assert_eq!(
+        header(&pdb),
+        [
+            "NAME",
+            "MIN",
+            "AVAILABLE",
+            "MAX",
+            "UNAVAILABLE",
+            "ALLOWED",
+            "DISRUPTIONS",
+            "AGE"
+        ]
+    );
+    assert_eq!(row(&pdb, "myapp")[1..4], ["80%", "N/A", "2"], "{pdb}");
+
+    let pools = ok(&sim, &["get", "nodepools"]).await;
+    assert_eq!(
+        header(&pools)[..5],
+        ["NAME", "NODECLASS", "NODES", "READY", "AGE"],
+        "{pools}"
+    );
+    row(&pools, "general-purpose");
+    row(&pools, "system");
+    let classes = ok(&sim, &["get", "nodeclasses"]).await;
+    row(&classes, "default");
+
+    let deploy = ok(&sim, &["get", "deploy", "myapp"]).await;
+    assert_eq!(
+        row(&deploy, "myapp")[1..4],
+        ["10/10", "10", "10"],
+        "{deploy}"
+    );
+
+    let json = ok(&sim, &["get", "node", "-o", "json"]).await;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["items"][0]["status"]["allocatable"]["cpu"], "15890m");
+
+    let log = common::request_log(&sim).await;
+    assert!(log
+        .iter()
+        .any(|r| r["service"] == "kubernetes" && r["operation"] == "list nodes"));
+    assert!(common::mutating_requests(&sim).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_describe_node_shows_labels_allocatable_and_pods() {
+    let sim = common::start_sim("article", true).await;
+    let name = ok(
+        &sim,
+        &["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"],
+    )
+    .await;
+    let out = ok(&sim, &["describe", "node", &name]).await;
+    for want in [
+        "node.kubernetes.io/instance-type=c5a.4xlarge",
+        "karpenter.sh/nodepool=general-purpose",
+        "eks.amazonaws.com/compute-type=auto",
+        "Kubelet Version:            v1.30.5-eks-baa6d11",
+        "Non-terminated Pods:          (10 in total)",
+    ] {
+        assert!(out.contains(want), "{want:?} missing:\n{out}");
+    }
+    let alloc = out
+        .split("Allocatable:")
+        .nth(1)
+        .expect("Allocatable section");
+    assert!(alloc.lines().nth(1).unwrap().contains("15890m"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_watch_pods_shows_a_new_pod_come_up() {
+    let sim = common::start_sim("article", true).await;
+    let watch = Streaming::spawn(args(&sim, &["get", "pods", "--watch"]));
+    watch
+        .wait_for("the initial list", Duration::from_secs(20), |l| {
+            l.starts_with("myapp-")
+        })
+        .await;
+    ok(&sim, &["run", "nginx", "--image=nginx"]).await;
+    let first = watch
+        .wait_for("nginx Pending", Duration::from_secs(20), |l| {
+            l.starts_with("nginx ") && l.contains("Pending")
+        })
+        .await;
+    assert!(first.contains("0/1"), "{first}");
+    for _ in 0..6 {
+        common::advance(&sim, 10);
+    }
+    watch
+        .wait_for("nginx Running", Duration::from_secs(20), |l| {
+            l.starts_with("nginx ") && l.contains("1/1") && l.contains("Running")
+        })
+        .await;
+    let (_, out, _) = common::run(args(&sim, &["delete", "pod", "nginx", "--wait=false"])).await;
+    assert!(out.contains("pod \"nginx\" deleted"), "{out}");
+    watch
+        .wait_for("nginx Terminating", Duration::from_secs(20), |l| {
+            l.starts_with("nginx ") && l.contains("Terminating")
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_watch_nodes_shows_a_cordon() {
+    let sim = common::start_sim("article", true).await;
+    let name = ok(
+        &sim,
+        &["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"],
+    )
+    .await;
+    let watch = Streaming::spawn(args(&sim, &["get", "nodes", "--watch"]));
+    watch
+        .wait_for("the node", Duration::from_secs(20), |l| {
+            l.starts_with(&name)
+        })
+        .await;
+    ok(&sim, &["cordon", &name]).await;
+    let line = watch
+        .wait_for("SchedulingDisabled", Duration::from_secs(20), |l| {
+            l.contains("SchedulingDisabled")
+        })
+        .await;
+    assert!(line.starts_with(&name), "{line}");
+    assert!(line.contains("Ready,SchedulingDisabled"), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_writes_work() {
+    let sim = common::start_sim("article", true).await;
+    let out = ok(&sim, &["run", "nginx", "--image=nginx"]).await;
+    assert_eq!(out.trim(), "pod/nginx created");
+    let (code, _, err) = common::run(args(&sim, &["run", "nginx", "--image=nginx"])).await;
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("AlreadyExists") && err.contains("pods \"nginx\" already exists"),
+        "{err}"
+    );
+
+    let out = ok(
+        &sim,
+        &[
+            "create",
+            "deployment",
+            "web",
+            "--image=nginx:1.27",
+            "--replicas=2",
+        ],
+    )
+    .await;
+    assert_eq!(out.trim(), "deployment.apps/web created");
+    let out = ok(&sim, &["scale", "deploy", "web", "--replicas=3"]).await;
+    assert_eq!(out.trim(), "deployment.apps/web scaled");
+    let replicas = ok(
+        &sim,
+        &["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"],
+    )
+    .await;
+    assert_eq!(replicas, "3");
+    let out = ok(
+        &sim,
+        &[
+            "create",
+            "pdb",
+            "web",
+            "--selector=app=web",
+            "--min-available=1",
+        ],
+    )
+    .await;
+    assert_eq!(out.trim(), "poddisruptionbudget.policy/web created");
+    let out = ok(&sim, &["label", "deploy", "web", "tier=frontend"]).await;
+    assert!(out.contains("labeled"), "{out}");
+    let labelled = ok(
+        &sim,
+        &["get", "deploy", "-l", "tier=frontend", "-o", "name"],
+    )
+    .await;
+    assert_eq!(labelled.trim(), "deployment.apps/web");
+
+    let manifest = sim.kubeconfig.with_file_name("ns.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n",
+    )
+    .unwrap();
+    let out = ok(&sim, &["create", "-f", manifest.to_str().unwrap()]).await;
+    assert_eq!(out.trim(), "namespace/team-a created");
+    let out = ok(&sim, &["apply", "-f", manifest.to_str().unwrap()]).await;
+    assert!(out.contains("namespace/team-a"), "{out}");
+
+    let out = ok(&sim, &["delete", "pdb", "web"]).await;
+    assert_eq!(out.trim(), "poddisruptionbudget.policy \"web\" deleted");
+    let out = ok(&sim, &["delete", "deploy", "web"]).await;
+    assert_eq!(out.trim(), "deployment.apps \"web\" deleted");
+    let out = ok(
+        &sim,
+        &["delete", "pod", "nginx", "--grace-period=0", "--force"],
+    )
+    .await;
+    assert!(out.contains("pod \"nginx\" force deleted"), "{out}");
+    let (code, _, err) = common::run(args(&sim, &["get", "pod", "nginx"])).await;
+    assert_ne!(code, 0);
+    assert!(err.contains("pods \"nginx\" not found"), "{err}");
+    let (code, _, err) =
+        common::run(args(&sim, &["run", "x", "--image=nginx", "-n", "nope"])).await;
+    assert_ne!(code, 0);
+    assert!(err.contains("namespaces \"nope\" not found"), "{err}");
+
+    let mutating: Vec<String> = common::mutating_requests(&sim)
+        .await
+        .iter()
+        .map(|r| r["operation"].as_str().unwrap().to_string())
+        .collect();
+    for op in [
+        "create pods",
+        "create deployments",
+        "patch deployments/scale",
+        "delete pods",
+    ] {
+        assert!(
+            mutating.iter().any(|m| m == op),
+            "{op} not logged: {mutating:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evictions_answer_as_the_pdb_says() {
+    let sim = common::start_sim("article", true).await;
+    let names = ok(
+        &sim,
+        &[
+            "get",
+            "pods",
+            "-l",
+            "app=myapp",
+            "-o",
+            "jsonpath={.items[*].metadata.name}",
+        ],
+    )
+    .await;
+    let names: Vec<&str> = names.split_whitespace().collect();
+    assert_eq!(names.len(), 10);
+    let eviction = sim.kubeconfig.with_file_name("eviction.json");
+    let mut answers = Vec::new();
+    for name in &names[..3] {
+        std::fs::write(
+            &eviction,
+            format!(r#"{{"apiVersion":"policy/v1","kind":"Eviction","metadata":{{"name":"{name}","namespace":"default"}}}}"#),
+        )
+        .unwrap();
+        let path = format!("/api/v1/namespaces/default/pods/{name}/eviction");
+        answers.push(
+            common::run(args(
+                &sim,
+                &["create", "--raw", &path, "-f", eviction.to_str().unwrap()],
+            ))
+            .await,
+        );
+    }
+    assert_eq!(answers[0].0, 0, "{answers:?}");
+    assert_eq!(answers[1].0, 0, "{answers:?}");
+    assert_ne!(
+        answers[2].0, 0,
+        "third eviction must be refused: {answers:?}"
+    );
+    assert!(
+        answers[2]
+            .2
+            .contains("Cannot evict pod as it would violate the pod's disruption budget"),
+        "{answers:?}"
+    );
+
+    // the same refusal, raw: 429 TooManyRequests with a DisruptionBudget cause
+    let url = format!(
+        "{}/api/v1/namespaces/default/pods/{}/eviction",
+        sim.kube_url, names[3]
+    );
+    let request = format!(
+        r#"{{"apiVersion":"policy/v1","kind":"Eviction","metadata":{{"name":"{}"}}}}"#,
+        names[3]
+    );
+    let (code, body) = http_async("POST", url.clone(), request.clone()).await;
+    assert_eq!(code, 429, "{body}");
+    let status: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(status["reason"], "TooManyRequests");
+    assert_eq!(status["details"]["causes"][0]["reason"], "DisruptionBudget");
+
+    // two budgets over the same pods: 500
+    ok(
+        &sim,
+        &[
+            "create",
+            "pdb",
+            "second",
+            "--selector=app=myapp",
+            "--max-unavailable=5",
+        ],
+    )
+    .await;
+    let (code, body) = http_async("POST", url, request).await;
+    assert_eq!(code, 500, "{body}");
+    assert!(body.contains("more than one PodDisruptionBudget"), "{body}");
+    let evictions = common::mutating_requests(&sim)
+        .await
+        .iter()
+        .filter(|r| r["operation"] == "evict pods")
+        .count();
+    assert_eq!(evictions, 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kube_rs_lists_in_pages_and_watches_nodes() {
+    let sim = common::start_sim("article", true).await;
+    let client = kube_client(&sim).await;
+    let pods: Api<Pod> = Api::all(client.clone());
+    let page = pods.list(&ListParams::default().limit(3)).await.unwrap();
+    assert_eq!(page.items.len(), 3);
+    let mut token = page.metadata.continue_.clone();
+    let mut total = page.items.len();
+    while let Some(t) = token.filter(|t| !t.is_empty()) {
+        let next = pods
+            .list(&ListParams::default().limit(3).continue_token(&t))
+            .await
+            .unwrap();
+        total += next.items.len();
+        token = next.metadata.continue_;
+    }
+    assert_eq!(total, 10);
+    let selected = pods
+        .list(
+            &ListParams::default()
+                .labels("app=myapp")
+                .fields("status.phase=Running"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(selected.items.len(), 10);
+    let metas = pods
+        .list_metadata(&ListParams::default().labels("app=myapp"))
+        .await
+        .unwrap();
+    assert_eq!(metas.items.len(), 10);
+    assert!(metas.items[0]
+        .metadata
+        .name
+        .as_deref()
+        .unwrap()
+        .starts_with("myapp-"));
+
+    // streaming lists: ADDED events, then a bookmark marking the end of the initial state
+    let config = watcher::Config::default().streaming_lists();
+    let mut streamed = watcher(pods.clone(), config).boxed();
+    let mut applied = 0;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), streamed.next())
+            .await
+            .unwrap()
+        {
+            Some(Ok(watcher::Event::InitApply(_))) => applied += 1,
+            Some(Ok(watcher::Event::InitDone)) => break,
+            Some(Ok(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(applied, 10);
+
+    // metadata-only watchers get PartialObjectMetadata
+    let mut metas =
+        kube::runtime::metadata_watcher(pods.clone(), watcher::Config::default()).boxed();
+    let mut names = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), metas.next())
+            .await
+            .unwrap()
+        {
+            Some(Ok(watcher::Event::InitApply(m))) => names.push(m.metadata.name.unwrap()),
+            Some(Ok(watcher::Event::InitDone)) => break,
+            Some(Ok(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(names.len(), 10);
+
+    let nodes: Api<Node> = Api::all(client);
+    let mut stream = watcher(nodes, watcher::Config::default()).boxed();
+    let mut initial = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), stream.next())
+            .await
+            .unwrap()
+        {
+            Some(Ok(watcher::Event::InitApply(n))) => initial.push(n),
+            Some(Ok(watcher::Event::InitDone)) => break,
+            Some(Ok(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(initial.len(), 1);
+    let name = initial[0].metadata.name.clone().unwrap();
+    ok(&sim, &["label", "node", &name, "team=a"]).await;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), stream.next())
+            .await
+            .unwrap()
+        {
+            Some(Ok(watcher::Event::Apply(n))) => {
+                assert_eq!(n.metadata.labels.unwrap()["team"], "a");
+                break;
+            }
+            Some(Ok(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_resource_versions_get_410_and_watchers_relist() {
+    let sim = common::start_sim("article", true).await;
+    let (_, list) = http_async(
+        "GET",
+        format!("{}/api/v1/pods", sim.kube_url),
+        String::new(),
+    )
+    .await;
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let rv = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&sim, &["label", "pods", "--all", "touched=yes"]).await;
+    let (code, _) = http_async(
+        "POST",
+        format!("{}/_sim/watches/compact", sim.aws_url),
+        String::new(),
+    )
+    .await;
+    assert_eq!(code, 204);
+    let (code, body) = http_async(
+        "GET",
+        format!(
+            "{}/api/v1/pods?watch=1&resourceVersion={rv}&timeoutSeconds=2",
+            sim.kube_url
+        ),
+        String::new(),
+    )
+    .await;
+    assert_eq!(code, 200);
+    let lines: Vec<serde_json::Value> = body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{body}");
+    assert_eq!(lines[0]["type"], "ERROR");
+    assert_eq!(lines[0]["object"]["code"], 410);
+    assert_eq!(lines[0]["object"]["reason"], "Expired");
+
+    // a kube-rs watcher whose resume point is compacted away lists again
+    let client = kube_client(&sim).await;
+    let pods: Api<Pod> = Api::default_namespaced(client);
+    let mut stream = watcher(pods, watcher::Config::default()).boxed();
+    let mut inits = 0;
+    let mut compacted = false;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while inits < 2 {
+        assert!(Instant::now() < deadline, "watcher did not re-list");
+        match tokio::time::timeout(Duration::from_secs(10), stream.next())
+            .await
+            .unwrap()
+        {
+            Some(Ok(watcher::Event::InitDone)) => {
+                inits += 1;
+                if !compacted {
+                    compacted = true;
+                    ok(
+                        &sim,
+                        &["label", "pods", "--all", "touched=again", "--overwrite"],
+                    )
+                    .await;
+                    http_async(
+                        "POST",
+                        format!("{}/_sim/watches/compact", sim.aws_url),
+                        String::new(),
+                    )
+                    .await;
+                    http_async(
+                        "POST",
+                        format!("{}/_sim/watches/cut", sim.aws_url),
+                        String::new(),
+                    )
+                    .await;
+                }
+            }
+            Some(_) => {}
+            None => panic!("watcher ended"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_watches_replay_send_bookmarks_and_time_out() {
+    let sim = common::start_sim("article", true).await;
+    let (_, list) = http_async(
+        "GET",
+        format!("{}/api/v1/nodes", sim.kube_url),
+        String::new(),
+    )
+    .await;
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let rv: u64 = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let name = list["items"][0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&sim, &["label", "node", &name, "team=a"]).await;
+    ok(&sim, &["label", "pods", "--all", "team=b"]).await;
+
+    // from the list's version: only what changed since, then bookmarks until the timeout
+    let started = Instant::now();
+    let (code, body) = http_async(
+        "GET",
+        format!(
+            "{}/api/v1/nodes?watch=true&resourceVersion={rv}&allowWatchBookmarks=true&timeoutSeconds=3",
+            sim.kube_url
+        ),
+        String::new(),
+    )
+    .await;
+    let took = started.elapsed();
+    assert_eq!(code, 200);
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_secs(8),
+        "{took:?}"
+    );
+    let events: Vec<serde_json::Value> = body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events[0]["type"], "MODIFIED", "{body}");
+    assert_eq!(events[0]["object"]["metadata"]["labels"]["team"], "a");
+    assert!(
+        events.iter().filter(|e| e["type"] == "MODIFIED").count() == 1,
+        "{body}"
+    );
+    let bookmark = events
+        .iter()
+        .find(|e| e["type"] == "BOOKMARK")
+        .expect("a bookmark");
+    assert_eq!(bookmark["object"]["kind"], "Node");
+    let bookmark_rv: u64 = bookmark["object"]["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(bookmark_rv > rv);
+
+    // no version: the current state as ADDED events; the legacy /watch/ path; a field selector
+    let (_, body) = http_async(
+        "GET",
+        format!(
+            "{}/api/v1/watch/namespaces/default/pods?fieldSelector=metadata.name%3D{}&timeoutSeconds=1",
+            sim.kube_url, "nope"
+        ),
+        String::new(),
+    )
+    .await;
+    assert_eq!(body, "");
+    let (_, body) = http_async(
+        "GET",
+        format!(
+            "{}/api/v1/watch/namespaces/default/pods?labelSelector=app%3Dmyapp&timeoutSeconds=1",
+            sim.kube_url
+        ),
+        String::new(),
+    )
+    .await;
+    let events: Vec<serde_json::Value> = body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 10, "{body}");
+    assert!(events
+        .iter()
+        .all(|e| e["type"] == "ADDED" && e["object"]["kind"] == "Pod"));
+
+    // errors are Status objects
+    let (code, body) = http_async(
+        "GET",
+        format!("{}/api/v1/namespaces/default/pods/nope", sim.kube_url),
+        String::new(),
+    )
+    .await;
+    assert_eq!(code, 404);
+    let status: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(status["kind"], "Status");
+    assert_eq!(status["message"], "pods \"nope\" not found");
+    let (code, _) = http_async(
+        "GET",
+        format!("{}/api/v1/pods?labelSelector=a%20in", sim.kube_url),
+        String::new(),
+    )
+    .await;
+    assert_eq!(code, 400);
+    let (code, body) = http_async("GET", format!("{}/version", sim.kube_url), String::new()).await;
+    assert_eq!(code, 200);
+    assert!(body.contains("v1.30.5-eks-baa6d11"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_drain_is_held_back_by_the_pdb() {
+    let sim = common::start_sim("article", true).await;
+    let name = ok(
+        &sim,
+        &["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"],
+    )
+    .await;
+    let (code, out, err) = common::run(args(
+        &sim,
+        &["drain", &name, "--ignore-daemonsets", "--timeout=3s"],
+    ))
+    .await;
+    assert_ne!(code, 0, "drain cannot finish: {out}");
+    assert!(out.contains(&format!("node/{name} cordoned")), "{out}");
+    // two evictions are granted (those pods terminate), the other eight are refused with 429
+    let refused: std::collections::BTreeSet<&str> = err
+        .lines()
+        .filter(|l| {
+            l.ends_with("Cannot evict pod as it would violate the pod's disruption budget.")
+        })
+        .filter_map(|l| l.split('"').nth(1))
+        .collect();
+    assert_eq!(refused.len(), 8, "{err}");
+    let terminating: std::collections::BTreeSet<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("error when waiting for pod") && l.contains("to terminate"))
+        .filter_map(|l| l.split('"').nth(1))
+        .collect();
+    assert_eq!(terminating.len(), 2, "{err}");
+    let nodes = ok(&sim, &["get", "nodes"]).await;
+    assert!(
+        row(&nodes, &name)[1] == "Ready,SchedulingDisabled",
+        "{nodes}"
+    );
+}

@@ -1,0 +1,563 @@
+//! The article's upgrade, seen the way a user would see it: kube-rs watchers on the myapp pods and
+//! the nodes, the control-plane update started with the AWS SDK, and the virtual clock moved a few
+//! seconds at a time. Auto Mode must rotate every node to 1.31 without losing a pod of myapp and
+//! without the healthy count ever dropping below the PDB's 8.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use k8s_openapi::api::core::v1::{Event as KubeEvent, Node, Pod};
+use kube::runtime::watcher::{self, Event};
+use kube::{Api, Client, ResourceExt};
+
+use eksauto::sim::store::Res;
+use eksauto::sim::world::lock;
+use eksauto::sim::SimHandle;
+
+/// What a watcher saw of one pod.
+#[derive(Debug, Clone, PartialEq)]
+struct PodSeen {
+    rv: String,
+    ready: bool,
+    terminating: bool,
+    node: String,
+    owner: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct NodeSeen {
+    rv: String,
+    kubelet: String,
+    ready: bool,
+}
+
+#[derive(Default)]
+struct PodLog {
+    synced: bool,
+    current: BTreeMap<String, PodSeen>,
+    buffer: BTreeMap<String, PodSeen>,
+    /// Healthy (Ready, not terminating) pods after every event once synced.
+    healthy_history: Vec<usize>,
+    /// Pods that disappeared without ever having been seen terminating.
+    vanished_abruptly: Vec<String>,
+    every_name: std::collections::BTreeSet<String>,
+}
+
+impl PodLog {
+    fn healthy(&self) -> usize {
+        self.current
+            .values()
+            .filter(|p| p.ready && !p.terminating)
+            .count()
+    }
+}
+
+#[derive(Default)]
+struct NodeLog {
+    synced: bool,
+    current: BTreeMap<String, NodeSeen>,
+    buffer: BTreeMap<String, NodeSeen>,
+    ever: BTreeMap<String, String>,
+}
+
+fn pod_seen(p: &Pod) -> PodSeen {
+    let ready = p
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+    PodSeen {
+        rv: p.resource_version().unwrap_or_default(),
+        ready,
+        terminating: p.metadata.deletion_timestamp.is_some(),
+        node: p
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_default(),
+        owner: p
+            .owner_references()
+            .iter()
+            .find(|o| o.controller == Some(true))
+            .map(|o| format!("{}/{}", o.kind, o.name))
+            .unwrap_or_default(),
+    }
+}
+
+fn node_seen(n: &Node) -> NodeSeen {
+    let status = n.status.as_ref();
+    NodeSeen {
+        rv: n.resource_version().unwrap_or_default(),
+        kubelet: status
+            .and_then(|s| s.node_info.as_ref())
+            .map(|i| i.kubelet_version.clone())
+            .unwrap_or_default(),
+        ready: status
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True")),
+    }
+}
+
+async fn kube_client(sim: &SimHandle) -> Client {
+    let kubeconfig = kube::config::Kubeconfig::read_from(&sim.kubeconfig).expect("kubeconfig");
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        .await
+        .expect("kube config");
+    Client::try_from(config).expect("kube client")
+}
+
+fn eks_client(sim: &SimHandle) -> aws_sdk_eks::Client {
+    let env: BTreeMap<String, String> = sim.env().into_iter().collect();
+    let creds = aws_sdk_eks::config::Credentials::new(
+        env["AWS_ACCESS_KEY_ID"].clone(),
+        env["AWS_SECRET_ACCESS_KEY"].clone(),
+        None,
+        None,
+        "emulator",
+    );
+    let conf = aws_sdk_eks::Config::builder()
+        .behavior_version(aws_sdk_eks::config::BehaviorVersion::latest())
+        .region(aws_sdk_eks::config::Region::new(sim.region.clone()))
+        .endpoint_url(&sim.aws_url)
+        .credentials_provider(creds)
+        .build();
+    aws_sdk_eks::Client::from_conf(conf)
+}
+
+fn watch_pods(client: Client, log: Arc<Mutex<PodLog>>) -> tokio::task::JoinHandle<()> {
+    let api: Api<Pod> = Api::namespaced(client, "default");
+    let cfg = watcher::Config::default().labels("app=myapp");
+    tokio::spawn(async move {
+        let _ = watcher::watcher(api, cfg)
+            .try_for_each(|ev| {
+                let mut l = log.lock().unwrap();
+                match ev {
+                    Event::Init => l.buffer.clear(),
+                    Event::InitApply(p) => {
+                        l.buffer.insert(p.name_any(), pod_seen(&p));
+                    }
+                    Event::InitDone => {
+                        l.current = std::mem::take(&mut l.buffer);
+                        l.synced = true;
+                        let names: Vec<String> = l.current.keys().cloned().collect();
+                        l.every_name.extend(names);
+                    }
+                    Event::Apply(p) => {
+                        l.every_name.insert(p.name_any());
+                        l.current.insert(p.name_any(), pod_seen(&p));
+                        let h = l.healthy();
+                        l.healthy_history.push(h);
+                    }
+                    Event::Delete(p) => {
+                        let was_terminating =
+                            l.current.get(&p.name_any()).is_some_and(|s| s.terminating)
+                                || p.metadata.deletion_timestamp.is_some();
+                        if !was_terminating {
+                            l.vanished_abruptly.push(p.name_any());
+                        }
+                        l.current.remove(&p.name_any());
+                        let h = l.healthy();
+                        l.healthy_history.push(h);
+                    }
+                }
+                futures::future::ready(Ok(()))
+            })
+            .await;
+    })
+}
+
+fn watch_nodes(client: Client, log: Arc<Mutex<NodeLog>>) -> tokio::task::JoinHandle<()> {
+    let api: Api<Node> = Api::all(client);
+    tokio::spawn(async move {
+        let _ = watcher::watcher(api, watcher::Config::default())
+            .try_for_each(|ev| {
+                let mut l = log.lock().unwrap();
+                match ev {
+                    Event::Init => l.buffer.clear(),
+                    Event::InitApply(n) => {
+                        l.buffer.insert(n.name_any(), node_seen(&n));
+                    }
+                    Event::InitDone => {
+                        l.current = std::mem::take(&mut l.buffer);
+                        l.synced = true;
+                    }
+                    Event::Apply(n) => {
+                        let s = node_seen(&n);
+                        l.ever.insert(n.name_any(), s.kubelet.clone());
+                        l.current.insert(n.name_any(), s);
+                    }
+                    Event::Delete(n) => {
+                        l.current.remove(&n.name_any());
+                    }
+                }
+                futures::future::ready(Ok(()))
+            })
+            .await;
+    })
+}
+
+/// The store's view of myapp pods and of nodes: name → resourceVersion.
+fn store_view(sim: &SimHandle) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let w = lock(&sim.world);
+    let rv = |v: &serde_json::Value| {
+        v["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let pods = w
+        .kube
+        .list(Res::Pods, Some("default"))
+        .into_iter()
+        .filter(|p| p["metadata"]["labels"]["app"] == "myapp")
+        .map(|p| (p["metadata"]["name"].as_str().unwrap().to_string(), rv(&p)))
+        .collect();
+    let nodes = w
+        .kube
+        .iter(Res::Nodes)
+        .map(|n| (n["metadata"]["name"].as_str().unwrap().to_string(), rv(n)))
+        .collect();
+    (pods, nodes)
+}
+
+/// Waits until both watchers have seen exactly what the store holds.
+async fn catch_up(sim: &SimHandle, pods: &Arc<Mutex<PodLog>>, nodes: &Arc<Mutex<NodeLog>>) {
+    let (want_pods, want_nodes) = store_view(sim);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let ok = {
+            let p = pods.lock().unwrap();
+            let n = nodes.lock().unwrap();
+            p.synced
+                && n.synced
+                && p.current
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.rv.clone()))
+                    .collect::<BTreeMap<_, _>>()
+                    == want_pods
+                && n.current
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.rv.clone()))
+                    .collect::<BTreeMap<_, _>>()
+                    == want_nodes
+        };
+        if ok {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "watchers did not catch up with the store"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+/// Non-terminating myapp pods owned by a ReplicaSet, as the watcher sees them.
+fn active_replicas(pods: &Arc<Mutex<PodLog>>) -> usize {
+    pods.lock()
+        .unwrap()
+        .current
+        .values()
+        .filter(|p| !p.terminating && p.owner.starts_with("ReplicaSet/"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn article_upgrade_rotates_nodes_without_losing_pods() {
+    let sim = common::start_sim("article", true).await;
+    let client = kube_client(&sim).await;
+    let pods = Arc::new(Mutex::new(PodLog::default()));
+    let nodes = Arc::new(Mutex::new(NodeLog::default()));
+    let _pw = watch_pods(client.clone(), pods.clone());
+    let _nw = watch_nodes(client.clone(), nodes.clone());
+    catch_up(&sim, &pods, &nodes).await;
+
+    let before: Vec<String> = nodes.lock().unwrap().current.keys().cloned().collect();
+    assert_eq!(before.len(), 1, "the article starts with one node");
+    assert!(nodes.lock().unwrap().current[&before[0]]
+        .kubelet
+        .starts_with("v1.30."));
+    assert_eq!(
+        pods.lock().unwrap().healthy(),
+        10,
+        "10 myapp pods Ready before the upgrade"
+    );
+
+    let eks = eks_client(&sim);
+    let out = eks
+        .update_cluster_version()
+        .name(&sim.cluster_name)
+        .version("1.31")
+        .send()
+        .await
+        .expect("UpdateClusterVersion");
+    let update_id = out
+        .update()
+        .and_then(|u| u.id())
+        .expect("update id")
+        .to_string();
+
+    // "No pod lost": at every virtual second (once the watchers have caught up), the ReplicaSet owns
+    // 10 pods that are not terminating — every evicted pod already has its replacement — and no pod
+    // ever disappears without first being seen Terminating (graceful eviction, never killed with its
+    // node).
+    let mut min_active = usize::MAX;
+    let mut control_plane_done_at = None;
+    let mut finished_at = None;
+    for second in 0..3000u64 {
+        common::advance(&sim, 1);
+        catch_up(&sim, &pods, &nodes).await;
+        min_active = min_active.min(active_replicas(&pods));
+        if control_plane_done_at.is_none() && second % 30 == 0 {
+            let u = eks
+                .describe_update()
+                .name(&sim.cluster_name)
+                .update_id(&update_id)
+                .send()
+                .await
+                .expect("DescribeUpdate");
+            let status = u
+                .update()
+                .and_then(|u| u.status())
+                .map(|s| s.as_str().to_string());
+            if status.as_deref() == Some("Successful") {
+                control_plane_done_at = Some(second);
+            } else {
+                assert_eq!(status.as_deref(), Some("InProgress"), "update status");
+            }
+        }
+        if control_plane_done_at.is_some() {
+            let n = nodes.lock().unwrap();
+            let p = pods.lock().unwrap();
+            let rotated = n
+                .current
+                .values()
+                .all(|s| s.kubelet.starts_with("v1.31.") && s.ready)
+                && !n.current.contains_key(&before[0]);
+            if rotated && p.current.len() == 10 && p.healthy() == 10 {
+                finished_at = Some(second);
+                break;
+            }
+        }
+    }
+    let done = control_plane_done_at.expect("the control-plane update finished");
+    let finished = finished_at.expect("the node rotation finished within 3000 virtual seconds");
+    eprintln!("control plane done at +{done}s, rotation finished at +{finished}s");
+
+    let cluster = eks
+        .describe_cluster()
+        .name(&sim.cluster_name)
+        .send()
+        .await
+        .expect("DescribeCluster");
+    assert_eq!(cluster.cluster().and_then(|c| c.version()), Some("1.31"));
+
+    let n = nodes.lock().unwrap();
+    assert!(!n.current.contains_key(&before[0]), "the old node is gone");
+    assert!(!n.current.is_empty());
+    for (name, s) in &n.current {
+        assert!(s.kubelet.starts_with("v1.31."), "{name} runs {}", s.kubelet);
+    }
+    assert!(n.ever.len() > before.len(), "a replacement node joined");
+    drop(n);
+
+    let p = pods.lock().unwrap();
+    assert_eq!(p.current.len(), 10, "exactly 10 myapp pods at the end");
+    assert!(p.current.values().all(|s| s.ready && !s.terminating));
+    assert!(p.current.values().all(|s| s.node != before[0]));
+    assert!(
+        p.every_name.len() >= 20,
+        "all 10 pods were replaced: saw {}",
+        p.every_name.len()
+    );
+    assert!(
+        p.vanished_abruptly.is_empty(),
+        "pods lost without termination: {:?}",
+        p.vanished_abruptly
+    );
+    assert_eq!(min_active, 10, "the ReplicaSet always had 10 live pods");
+    let min_healthy = p.healthy_history.iter().copied().min().unwrap_or(0);
+    assert!(
+        min_healthy >= 8,
+        "healthy myapp pods dropped to {min_healthy}"
+    );
+    assert!(
+        p.healthy_history.contains(&8),
+        "the PDB's allowance of 2 was used (healthy went down to 8)"
+    );
+}
+
+/// Writes a scenario next to the article's with one change, and returns its path.
+fn scenario_variant(
+    dir: &std::path::Path,
+    name: &str,
+    edit: impl Fn(&mut serde_yaml::Value),
+) -> String {
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/article.yaml"
+    ))
+    .expect("article scenario");
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(&base).expect("yaml");
+    doc["name"] = serde_yaml::Value::String(name.into());
+    edit(&mut doc);
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(&path, serde_yaml::to_string(&doc).unwrap()).unwrap();
+    path.display().to_string()
+}
+
+async fn blocked_rotation(scenario: String, expect_in_message: &str) {
+    let sim = common::start_sim(&scenario, true).await;
+    let client = kube_client(&sim).await;
+    let old: Vec<String> = {
+        let w = lock(&sim.world);
+        w.kube
+            .iter(Res::Nodes)
+            .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let eks = eks_client(&sim);
+    eks.update_cluster_version()
+        .name(&sim.cluster_name)
+        .version("1.31")
+        .send()
+        .await
+        .expect("UpdateClusterVersion");
+    for _ in 0..60 {
+        common::advance(&sim, 20);
+    }
+    let nodes: Api<Node> = Api::all(client.clone());
+    let list = nodes.list(&Default::default()).await.expect("list nodes");
+    let names: Vec<String> = list.items.iter().map(|n| n.name_any()).collect();
+    assert_eq!(names, old, "the old node stays: the rotation is blocked");
+    for n in &list.items {
+        let v = &n
+            .status
+            .as_ref()
+            .unwrap()
+            .node_info
+            .as_ref()
+            .unwrap()
+            .kubelet_version;
+        assert!(v.starts_with("v1.30."), "{v}");
+    }
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    let healthy = pods
+        .list(&kube::api::ListParams::default().labels("app=myapp"))
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .filter(|p| pod_seen(p).ready)
+        .count();
+    assert_eq!(healthy, 10, "no pod was evicted");
+    let events: Api<KubeEvent> = Api::all(client);
+    let evs = events.list(&Default::default()).await.expect("list events");
+    let blocked: Vec<String> = evs
+        .items
+        .iter()
+        .filter(|e| e.reason.as_deref() == Some("DisruptionBlocked"))
+        .filter(|e| e.involved_object.name.as_deref() == Some(old[0].as_str()))
+        .filter_map(|e| e.message.clone())
+        .collect();
+    assert!(
+        blocked.iter().any(|m| m.contains(expect_in_message)),
+        "DisruptionBlocked events on {}: {blocked:?}",
+        old[0]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zero_node_budget_blocks_the_rotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = scenario_variant(dir.path(), "budget-zero", |doc| {
+        let pool: serde_yaml::Value = serde_yaml::from_str(
+            r#"
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: general-purpose}
+spec:
+  disruption: {budgets: [{nodes: "0"}], consolidateAfter: 30s, consolidationPolicy: WhenEmptyOrUnderutilized}
+  template:
+    spec:
+      expireAfter: 336h
+      nodeClassRef: {group: eks.amazonaws.com, kind: NodeClass, name: default}
+      requirements:
+        - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}
+        - {key: kubernetes.io/arch, operator: In, values: [amd64]}
+"#,
+        )
+        .unwrap();
+        doc["kubernetes"]["manifests"]
+            .as_sequence_mut()
+            .unwrap()
+            .push(pool);
+    });
+    blocked_rotation(path, "blocking budget").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pdb_with_max_unavailable_zero_blocks_the_rotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = scenario_variant(dir.path(), "pdb-zero", |doc| {
+        let manifests = doc["kubernetes"]["manifests"].as_sequence_mut().unwrap();
+        for m in manifests.iter_mut() {
+            if m["kind"] == serde_yaml::Value::String("PodDisruptionBudget".into()) {
+                let spec = m["spec"].as_mapping_mut().unwrap();
+                spec.remove("minAvailable");
+                spec.insert("maxUnavailable".into(), 0.into());
+            }
+        }
+    });
+    blocked_rotation(path, "prevents pod evictions").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocked_scenario_keeps_its_nodes_after_the_upgrade() {
+    let sim = common::start_sim("blocked", true).await;
+    let client = kube_client(&sim).await;
+    let (old, from) = {
+        let w = lock(&sim.world);
+        let nodes: Vec<String> = w
+            .kube
+            .iter(Res::Nodes)
+            .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
+            .collect();
+        (nodes, w.kube_cluster().unwrap().version.clone())
+    };
+    let minor: u32 = from.split('.').nth(1).unwrap().parse().unwrap();
+    eks_client(&sim)
+        .update_cluster_version()
+        .name(&sim.cluster_name)
+        .version(format!("1.{}", minor + 1))
+        .force(true)
+        .send()
+        .await
+        .expect("UpdateClusterVersion");
+    for _ in 0..60 {
+        common::advance(&sim, 20);
+    }
+    let nodes: Api<Node> = Api::all(client.clone());
+    let names: Vec<String> = nodes
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|n| n.name_any())
+        .collect();
+    assert_eq!(names, old, "budget nodes: \"0\" holds every node");
+    let events: Api<KubeEvent> = Api::all(client);
+    let evs = events.list(&Default::default()).await.unwrap();
+    for n in &old {
+        assert!(
+            evs.items.iter().any(|e| e.reason.as_deref() == Some("DisruptionBlocked")
+                && e.involved_object.name.as_deref() == Some(n.as_str())),
+            "DisruptionBlocked on {n}"
+        );
+    }
+}
