@@ -76,14 +76,18 @@ before=$(request_count)
 preflight_once >/dev/null
 aws_requests=$(($(request_count) - before))
 
+gather_ms() { "$EKSAUTO" -v preflight 2>&1 >/dev/null | sed -n 's/.*all facts gathered ms=\([0-9]*\).*/\1/p'; }
+
 pf=$(for _ in $(seq "$RUNS"); do preflight_once; done | median)
+gather=$(for _ in $(seq "$RUNS"); do gather_ms; done | median)
 cli=$(for _ in $(seq "$RUNS"); do article_commands_once; done | median)
 startup=$(for _ in $(seq "$RUNS"); do start_ms; done | median)
 
 echo "AWS latency per call:              ${LATENCY_MS} ms (emulator, cluster $cluster)"
 echo "eksauto preflight (median of $RUNS):  ${pf} ms  (${aws_requests} AWS requests, every check)"
 echo "article's aws CLI sequence:        ${cli} ms  (7 commands, 6 kinds of facts)"
-awk -v a="$cli" -v b="$pf" -v l="$LATENCY_MS" -v s="$startup" 'BEGIN {
+awk -v a="$cli" -v b="$pf" -v l="$LATENCY_MS" -v s="$startup" -v g="$gather" 'BEGIN {
   printf "ratio:                             %.1fx faster\n", a / b
   printf "preflight in round trips:          %.2f x %d ms (process start %d ms)\n", (b - s) / l, l, s
+  printf "  of which gathering the facts:     %d ms = %.2f round trips (the rest: client set-up, checks, output)\n", g, g / l
 }'

@@ -37,7 +37,10 @@ async fn raw_get(base: &str, path: &str) -> usize {
 }
 
 fn row(what: &str, took: Duration, extra: &str) {
-    println!("{what:<58} {:>9.1} ms  {extra}", took.as_secs_f64() * 1000.0);
+    println!(
+        "{what:<58} {:>9.1} ms  {extra}",
+        took.as_secs_f64() * 1000.0
+    );
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -56,9 +59,7 @@ async fn main() {
     let (nodes, pods, running) = {
         let w = sim.world.lock().unwrap();
         let pods = w.kube.iter(sim::store::Res::Pods);
-        let running = pods
-            .filter(|p| p["status"]["phase"] == "Running")
-            .count();
+        let running = pods.filter(|p| p["status"]["phase"] == "Running").count();
         (
             w.kube.len(sim::store::Res::Nodes),
             w.kube.len(sim::store::Res::Pods),
@@ -66,7 +67,11 @@ async fn main() {
         )
     };
     println!("emulator at scale: {nodes} nodes, {pods} pods ({running} Running)");
-    row("load `large` (parse, seed, warm-up until pods run)", load, "");
+    row(
+        "load `large` (parse, seed, warm-up until pods run)",
+        load,
+        "",
+    );
 
     let t = Instant::now();
     let bytes = raw_get(&sim.kube_url, "/api/v1/pods").await;

@@ -36,7 +36,7 @@ complete -c eksauto -n "__fish_eksauto_needs_command" -l no-color -d 'Never colo
 complete -c eksauto -n "__fish_eksauto_needs_command" -s v -l verbose -d 'More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged'
 complete -c eksauto -n "__fish_eksauto_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c eksauto -n "__fish_eksauto_needs_command" -s V -l version -d 'Print version'
-complete -c eksauto -n "__fish_eksauto_needs_command" -f -a "preflight" -d 'Check that the cluster is ready for a Kubernetes version upgrade (read-only)'
+complete -c eksauto -n "__fish_eksauto_needs_command" -f -a "preflight" -d 'Check that the cluster is ready for a Kubernetes version upgrade (changes nothing)'
 complete -c eksauto -n "__fish_eksauto_needs_command" -f -a "upgrade" -d 'Upgrade the control plane one minor version and follow the node rotation'
 complete -c eksauto -n "__fish_eksauto_needs_command" -f -a "watch" -d 'Watch the cluster live'
 complete -c eksauto -n "__fish_eksauto_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
@@ -44,8 +44,8 @@ complete -c eksauto -n "__fish_eksauto_needs_command" -f -a "sim" -d 'Run the bu
 complete -c eksauto -n "__fish_eksauto_needs_command" -f -a "demo" -d 'Start the built-in emulator and run the preflight against it'
 complete -c eksauto -n "__fish_eksauto_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l to -d 'Target Kubernetes version X.Y (default: the cluster\'s version + 1 minor)' -r
-complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l only -d 'Run only these checks (comma-separated IDs, e.g. PDB001,NPL001)' -r
-complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l skip -d 'Skip these checks (comma-separated IDs)' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l only -d 'Run only these checks: IDs (PDB001), ID prefixes (PDB) or families (iam), comma-separated' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l skip -d 'Skip these checks: IDs, ID prefixes or families, comma-separated' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l cluster -d 'EKS cluster name (default: the current kube context, when it is named by the cluster ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l region -d 'AWS region (default: AWS_REGION, the profile\'s region, or the kube context\'s ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l profile -d 'AWS profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -54,7 +54,7 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l kubeconfig
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l context -d 'Kube context to use (default: the kubeconfig\'s current context)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'One JSON document (stable schema)'"
-complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l refresh-insights -d 'Refresh the cluster insights and wait for the refresh before checking them'
+complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l refresh-insights -d 'Start an insights refresh and wait (up to 3 minutes) for it before checking the insights'
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -l no-color -d 'Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -s v -l verbose -d 'More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged'
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -177,8 +177,8 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -s V -l version -d 
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l scenario -d 'Built-in scenario or a path to a YAML file' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l speed -d 'Virtual time runs X times as fast as real time' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l to -d 'Target Kubernetes version X.Y (default: the cluster\'s version + 1 minor)' -r
-complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l only -d 'Run only these checks (comma-separated IDs, e.g. PDB001,NPL001)' -r
-complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l skip -d 'Skip these checks (comma-separated IDs)' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l only -d 'Run only these checks: IDs (PDB001), ID prefixes (PDB) or families (iam), comma-separated' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l skip -d 'Skip these checks: IDs, ID prefixes or families, comma-separated' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l cluster -d 'EKS cluster name (default: the current kube context, when it is named by the cluster ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l region -d 'AWS region (default: AWS_REGION, the profile\'s region, or the kube context\'s ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l profile -d 'AWS profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -187,12 +187,12 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l kubeconfig -d '
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l context -d 'Kube context to use (default: the kubeconfig\'s current context)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'One JSON document (stable schema)'"
-complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l refresh-insights -d 'Refresh the cluster insights and wait for the refresh before checking them'
+complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l refresh-insights -d 'Start an insights refresh and wait (up to 3 minutes) for it before checking the insights'
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -l no-color -d 'Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -s v -l verbose -d 'More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged'
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c eksauto -n "__fish_eksauto_using_subcommand demo" -s V -l version -d 'Print version'
-complete -c eksauto -n "__fish_eksauto_using_subcommand help; and not __fish_seen_subcommand_from preflight upgrade watch completions sim demo help" -f -a "preflight" -d 'Check that the cluster is ready for a Kubernetes version upgrade (read-only)'
+complete -c eksauto -n "__fish_eksauto_using_subcommand help; and not __fish_seen_subcommand_from preflight upgrade watch completions sim demo help" -f -a "preflight" -d 'Check that the cluster is ready for a Kubernetes version upgrade (changes nothing)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand help; and not __fish_seen_subcommand_from preflight upgrade watch completions sim demo help" -f -a "upgrade" -d 'Upgrade the control plane one minor version and follow the node rotation'
 complete -c eksauto -n "__fish_eksauto_using_subcommand help; and not __fish_seen_subcommand_from preflight upgrade watch completions sim demo help" -f -a "watch" -d 'Watch the cluster live'
 complete -c eksauto -n "__fish_eksauto_using_subcommand help; and not __fish_seen_subcommand_from preflight upgrade watch completions sim demo help" -f -a "completions" -d 'Print a shell completion script to stdout'

@@ -44,8 +44,8 @@ json\:"One JSON document (stable schema)"))' \
             (preflight)
 _arguments "${_arguments_options[@]}" : \
 '--to=[Target Kubernetes version X.Y (default\: the cluster'\''s version + 1 minor)]:X.Y:_default' \
-'*--only=[Run only these checks (comma-separated IDs, e.g. PDB001,NPL001)]:IDS:_default' \
-'*--skip=[Skip these checks (comma-separated IDs)]:IDS:_default' \
+'*--only=[Run only these checks\: IDs (PDB001), ID prefixes (PDB) or families (iam), comma-separated]:IDS:_default' \
+'*--skip=[Skip these checks\: IDs, ID prefixes or families, comma-separated]:IDS:_default' \
 '--cluster=[EKS cluster name (default\: the current kube context, when it is named by the cluster ARN)]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, the profile'\''s region, or the kube context'\''s ARN)]:REGION:_default' \
 '--profile=[AWS profile from ~/.aws/config (default\: AWS_PROFILE)]:NAME:_default' \
@@ -56,7 +56,7 @@ _arguments "${_arguments_options[@]}" : \
 json\:"One JSON document (stable schema)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Human-readable tables"
 json\:"One JSON document (stable schema)"))' \
-'--refresh-insights[Refresh the cluster insights and wait for the refresh before checking them]' \
+'--refresh-insights[Start an insights refresh and wait (up to 3 minutes) for it before checking the insights]' \
 '--no-color[Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)]' \
 '*-v[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
 '*--verbose[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
@@ -298,8 +298,8 @@ _arguments "${_arguments_options[@]}" : \
 '--scenario=[Built-in scenario or a path to a YAML file]:NAME|FILE:_default' \
 '--speed=[Virtual time runs X times as fast as real time]:X:_default' \
 '--to=[Target Kubernetes version X.Y (default\: the cluster'\''s version + 1 minor)]:X.Y:_default' \
-'*--only=[Run only these checks (comma-separated IDs, e.g. PDB001,NPL001)]:IDS:_default' \
-'*--skip=[Skip these checks (comma-separated IDs)]:IDS:_default' \
+'*--only=[Run only these checks\: IDs (PDB001), ID prefixes (PDB) or families (iam), comma-separated]:IDS:_default' \
+'*--skip=[Skip these checks\: IDs, ID prefixes or families, comma-separated]:IDS:_default' \
 '--cluster=[EKS cluster name (default\: the current kube context, when it is named by the cluster ARN)]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, the profile'\''s region, or the kube context'\''s ARN)]:REGION:_default' \
 '--profile=[AWS profile from ~/.aws/config (default\: AWS_PROFILE)]:NAME:_default' \
@@ -310,7 +310,7 @@ _arguments "${_arguments_options[@]}" : \
 json\:"One JSON document (stable schema)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Human-readable tables"
 json\:"One JSON document (stable schema)"))' \
-'--refresh-insights[Refresh the cluster insights and wait for the refresh before checking them]' \
+'--refresh-insights[Start an insights refresh and wait (up to 3 minutes) for it before checking the insights]' \
 '--no-color[Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)]' \
 '*-v[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
 '*--verbose[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
@@ -400,7 +400,7 @@ esac
 (( $+functions[_eksauto_commands] )) ||
 _eksauto_commands() {
     local commands; commands=(
-'preflight:Check that the cluster is ready for a Kubernetes version upgrade (read-only)' \
+'preflight:Check that the cluster is ready for a Kubernetes version upgrade (changes nothing)' \
 'upgrade:Upgrade the control plane one minor version and follow the node rotation' \
 'watch:Watch the cluster live' \
 'completions:Print a shell completion script to stdout' \
@@ -423,7 +423,7 @@ _eksauto__subcmd__demo_commands() {
 (( $+functions[_eksauto__subcmd__help_commands] )) ||
 _eksauto__subcmd__help_commands() {
     local commands; commands=(
-'preflight:Check that the cluster is ready for a Kubernetes version upgrade (read-only)' \
+'preflight:Check that the cluster is ready for a Kubernetes version upgrade (changes nothing)' \
 'upgrade:Upgrade the control plane one minor version and follow the node rotation' \
 'watch:Watch the cluster live' \
 'completions:Print a shell completion script to stdout' \

@@ -75,7 +75,7 @@ pub enum Output {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check that the cluster is ready for a Kubernetes version upgrade (read-only)
+    /// Check that the cluster is ready for a Kubernetes version upgrade (changes nothing)
     #[command(after_help = EXIT_CODES)]
     Preflight(PreflightArgs),
     /// Upgrade the control plane one minor version and follow the node rotation
@@ -102,13 +102,13 @@ pub struct PreflightArgs {
     /// Target Kubernetes version X.Y (default: the cluster's version + 1 minor)
     #[arg(long, value_name = "X.Y")]
     pub to: Option<MinorVersion>,
-    /// Refresh the cluster insights and wait for the refresh before checking them
+    /// Start an insights refresh and wait (up to 3 minutes) for it before checking the insights
     #[arg(long)]
     pub refresh_insights: bool,
-    /// Run only these checks (comma-separated IDs, e.g. PDB001,NPL001)
+    /// Run only these checks: IDs (PDB001), ID prefixes (PDB) or families (iam), comma-separated
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub only: Vec<String>,
-    /// Skip these checks (comma-separated IDs)
+    /// Skip these checks: IDs, ID prefixes or families, comma-separated
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub skip: Vec<String>,
 }

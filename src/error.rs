@@ -20,13 +20,14 @@ pub enum Error {
     #[error("no cluster chosen: pass --cluster NAME ({})", cluster_list(.region, .clusters))]
     NoCluster {
         region: String,
-        clusters: Vec<String>,
+        /// What ListClusters returned, or why it could not be called.
+        clusters: Result<Vec<String>, String>,
     },
     #[error("cluster {name:?} not found in {region}: pass --cluster NAME ({})", cluster_list(.region, .clusters))]
     UnknownCluster {
         name: String,
         region: String,
-        clusters: Vec<String>,
+        clusters: Result<Vec<String>, String>,
     },
     /// The kubeconfig cannot be read, parsed or used.
     #[error("{0}")]
@@ -45,6 +46,9 @@ pub enum Error {
     /// Any other answer an API gave to a call the command cannot do without.
     #[error("{operation} failed: {detail}")]
     Api { operation: String, detail: String },
+    /// The SDK's credential chain found nothing.
+    #[error("no AWS credentials found: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; for an SSO profile run aws sso login")]
+    NoCredentials,
     /// A bounded wait ran out.
     #[error("{0}")]
     Timeout(String),
@@ -54,11 +58,11 @@ pub enum Error {
     Sim(#[from] SimError),
 }
 
-fn cluster_list(region: &str, clusters: &[String]) -> String {
-    if clusters.is_empty() {
-        format!("no clusters in {region}")
-    } else {
-        format!("clusters in {region}: {}", clusters.join(", "))
+fn cluster_list(region: &str, clusters: &Result<Vec<String>, String>) -> String {
+    match clusters {
+        Ok(c) if c.is_empty() => format!("no clusters in {region}"),
+        Ok(c) => format!("clusters in {region}: {}", c.join(", ")),
+        Err(why) => format!("the clusters in {region} cannot be listed: {why}"),
     }
 }
 
@@ -96,8 +100,9 @@ pub fn one_line(s: &str) -> String {
 /// How an AWS call failed, before the caller decides whether it is fatal.
 #[derive(Debug)]
 pub enum AwsFailure {
-    /// No answer at all (connection refused, DNS, timeout): fatal everywhere.
-    Unreachable(Error),
+    /// No answer at all (connection refused, DNS, timeout) or no credentials: every other call
+    /// would fail the same way, so the command stops.
+    Fatal(Error),
     /// The service answered with an error code.
     Service {
         code: String,
@@ -121,7 +126,7 @@ impl AwsFailure {
     /// A short reason, for `Gathered::Unavailable`.
     pub fn reason(&self) -> String {
         match self {
-            AwsFailure::Unreachable(e) => e.to_string(),
+            AwsFailure::Fatal(e) => e.to_string(),
             AwsFailure::Service {
                 code,
                 message,
@@ -139,7 +144,7 @@ impl AwsFailure {
     /// The failure as a fatal error.
     pub fn into_error(self) -> Error {
         match self {
-            AwsFailure::Unreachable(e) => e,
+            AwsFailure::Fatal(e) => e,
             AwsFailure::Service {
                 code,
                 message,
@@ -192,7 +197,7 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     let unreachable = |detail: String| {
-        AwsFailure::Unreachable(Error::Unreachable {
+        AwsFailure::Fatal(Error::Unreachable {
             what: match endpoint.service {
                 "EC2" => "EC2 endpoint",
                 "IAM" => "IAM endpoint",
@@ -209,16 +214,16 @@ where
                 Some(c) => root_cause(c),
                 None => root_cause(&err),
             };
-            if detail.to_ascii_lowercase().contains("credential")
-                || detail.to_ascii_lowercase().contains("identity")
-            {
-                return AwsFailure::Service {
-                    code: "NoCredentials".into(),
-                    message: format!(
-                        "{detail} (set AWS_PROFILE / --profile or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
-                    ),
+            let lower = detail.to_ascii_lowercase();
+            if lower.contains("no credentials") || lower.contains("credentials provider") {
+                tracing::debug!(%detail, "credential chain");
+                return AwsFailure::Fatal(Error::NoCredentials);
+            }
+            if lower.contains("credential") || lower.contains("identity") || lower.contains("sso") {
+                return AwsFailure::Fatal(Error::Access {
                     operation: operation.into(),
-                };
+                    detail,
+                });
             }
             unreachable(detail)
         }
@@ -253,7 +258,7 @@ mod tests {
     fn cluster_lists_read_well() {
         let e = Error::NoCluster {
             region: "ap-northeast-1".into(),
-            clusters: vec!["a".into(), "b".into()],
+            clusters: Ok(vec!["a".into(), "b".into()]),
         };
         assert_eq!(
             e.to_string(),
@@ -262,9 +267,16 @@ mod tests {
         let e = Error::UnknownCluster {
             name: "x".into(),
             region: "r".into(),
-            clusters: vec![],
+            clusters: Ok(vec![]),
         };
         assert!(e.to_string().contains("no clusters in r"));
+        let e = Error::NoCluster {
+            region: "r".into(),
+            clusters: Err("ListClusters: AccessDeniedException".into()),
+        };
+        assert!(e
+            .to_string()
+            .contains("cannot be listed: ListClusters: AccessDenied"));
     }
 
     #[test]

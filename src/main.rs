@@ -151,6 +151,7 @@ fn exit_code(e: &Error) -> u8 {
         Error::Interrupted => 130,
         Error::Usage(_)
         | Error::NoRegion
+        | Error::NoCredentials
         | Error::NoCluster { .. }
         | Error::UnknownCluster { .. }
         | Error::Kubeconfig(_)

@@ -237,6 +237,19 @@ async fn bad_inputs_get_clear_errors() {
         ("AWS_CONFIG_FILE", Some("/dev/null".into())),
     ];
     cases.push(no_region);
+    // No credentials anywhere.
+    let mut no_credentials = case(
+        "no credentials",
+        &["preflight"],
+        2,
+        &["no AWS credentials found", "AWS_PROFILE"],
+    );
+    no_credentials.env = vec![
+        ("AWS_ACCESS_KEY_ID", None),
+        ("AWS_SECRET_ACCESS_KEY", None),
+        ("AWS_CONFIG_FILE", Some("/dev/null".into())),
+    ];
+    cases.push(no_credentials);
     // No cluster named anywhere: the error lists what ListClusters returns.
     cases.push(case(
         "no cluster chosen",

@@ -20,9 +20,15 @@ async fn unavailable_facts_become_warnings() {
     let sim = common::start_sim("article", true).await;
     {
         let mut w = lock(&sim.world);
-        w.faults.errors.push(fault("GetRole", ErrorKind::AccessDenied, None));
-        w.faults.errors.push(fault("DescribeSubnets", ErrorKind::Internal, None));
-        w.faults.errors.push(fault("ListInsights", ErrorKind::Throttling, Some(2)));
+        w.faults
+            .errors
+            .push(fault("GetRole", ErrorKind::AccessDenied, None));
+        w.faults
+            .errors
+            .push(fault("DescribeSubnets", ErrorKind::Internal, None));
+        w.faults
+            .errors
+            .push(fault("ListInsights", ErrorKind::Throttling, Some(2)));
     }
     let mut cmd = common::eksauto(&sim);
     cmd.args(["preflight", "-o", "json"]);
@@ -43,6 +49,49 @@ async fn unavailable_facts_become_warnings() {
         .iter()
         .any(|f| f["message"].as_str().unwrap().contains("AccessDenied")));
     // Throttled twice, then answered: the SDK's retries got the insights.
-    assert!(of("INS001").iter().all(|f| f["severity"] == "pass"), "{:?}", of("INS001"));
+    assert!(
+        of("INS001").iter().all(|f| f["severity"] == "pass"),
+        "{:?}",
+        of("INS001")
+    );
     assert!(of("WRK002").iter().any(|f| f["severity"] == "warn"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_describe_cluster_is_an_access_error() {
+    let sim = common::start_sim("article", true).await;
+    lock(&sim.world)
+        .faults
+        .errors
+        .push(fault("DescribeCluster", ErrorKind::AccessDenied, None));
+    let mut cmd = common::eksauto(&sim);
+    cmd.arg("preflight");
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 2, "stdout:\n{out}\nstderr:\n{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: DescribeCluster was refused"),
+        "{err}"
+    );
+    assert!(err.contains("--profile"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_cluster_says_when_clusters_cannot_be_listed() {
+    let sim = common::start_sim("article", true).await;
+    lock(&sim.world)
+        .faults
+        .errors
+        .push(fault("ListClusters", ErrorKind::AccessDenied, None));
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("kubeconfig");
+    let kc = std::fs::read_to_string(&sim.kubeconfig).unwrap();
+    std::fs::write(&plain, kc.replace(&sim.cluster_arn, "dev")).unwrap();
+    let mut cmd = common::eksauto(&sim);
+    cmd.args(["preflight", "--cluster", "nope", "--kubeconfig"])
+        .arg(&plain);
+    let (code, _, err) = common::run(cmd).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("\"nope\" not found"), "{err}");
+    assert!(err.contains("cannot be listed"), "{err}");
 }

@@ -271,6 +271,9 @@ async fn kubectl_gets_nodes_pods_pdbs_and_nodepools() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["items"][0]["status"]["allocatable"]["cpu"], "15890m");
 
+    let first = myapp[0][0].to_string();
+    assert_eq!(ok(&sim, &["logs", &first]).await, "");
+
     let log = common::request_log(&sim).await;
     assert!(log
         .iter()
@@ -602,8 +605,11 @@ async fn kube_rs_lists_in_pages_and_watches_nodes() {
     assert_eq!(applied, 10);
 
     // metadata-only watchers get PartialObjectMetadata
-    let mut metas =
-        kube::runtime::metadata_watcher(pods.clone(), watcher::Config::default()).boxed();
+    let mut metas = watcher(
+        Api::<kube::core::PartialObjectMeta<Pod>>::all(client.clone()),
+        watcher::Config::default(),
+    )
+    .boxed();
     let mut names = Vec::new();
     loop {
         match tokio::time::timeout(Duration::from_secs(10), metas.next())

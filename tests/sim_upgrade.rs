@@ -555,9 +555,138 @@ async fn blocked_scenario_keeps_its_nodes_after_the_upgrade() {
     let evs = events.list(&Default::default()).await.unwrap();
     for n in &old {
         assert!(
-            evs.items.iter().any(|e| e.reason.as_deref() == Some("DisruptionBlocked")
-                && e.involved_object.name.as_deref() == Some(n.as_str())),
+            evs.items
+                .iter()
+                .any(|e| e.reason.as_deref() == Some("DisruptionBlocked")
+                    && e.involved_object.name.as_deref() == Some(n.as_str())),
             "DisruptionBlocked on {n}"
         );
     }
+}
+
+/// Names of the nodes in the store, and which of them are Ready.
+fn nodes_ready(sim: &SimHandle) -> BTreeMap<String, bool> {
+    let w = lock(&sim.world);
+    w.kube
+        .iter(Res::Nodes)
+        .map(|n| {
+            let ready = n["status"]["conditions"].as_array().is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
+            });
+            (n["metadata"]["name"].as_str().unwrap().to_string(), ready)
+        })
+        .collect()
+}
+
+async fn kubectl_out(sim: &SimHandle, args: &[&str]) -> String {
+    let mut cmd = common::kubectl(sim);
+    cmd.args(args);
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "kubectl {args:?} failed: {err}");
+    out
+}
+
+/// The columns of the row of `name` in a kubectl table.
+fn row(table: &str, name: &str) -> Vec<String> {
+    table
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name))
+        .unwrap_or_else(|| panic!("no row {name} in\n{table}"))
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_sees_leases_events_and_pool_status_through_the_rotation() {
+    let sim = common::start_sim("article", true).await;
+
+    let pools = kubectl_out(&sim, &["get", "nodepools"]).await;
+    assert_eq!(
+        row(&pools, "general-purpose")[1..4],
+        ["default", "1", "True"],
+        "NODECLASS NODES READY:\n{pools}"
+    );
+    assert_eq!(row(&pools, "system")[1..4], ["default", "0", "True"]);
+    let classes = kubectl_out(&sim, &["get", "nodeclasses"]).await;
+    assert_eq!(row(&classes, "default")[2], "True", "{classes}");
+
+    let before: Vec<String> = nodes_ready(&sim).into_keys().collect();
+    assert_eq!(before.len(), 1);
+    let old = before[0].clone();
+    let d = kubectl_out(&sim, &["describe", "node", &old]).await;
+    assert!(
+        d.contains(&format!("HolderIdentity:  {old}")),
+        "describe node shows the Lease:\n{d}"
+    );
+    assert!(!d.contains("Failed to get lease"));
+
+    eks_client(&sim)
+        .update_cluster_version()
+        .name(&sim.cluster_name)
+        .version("1.31")
+        .send()
+        .await
+        .expect("UpdateClusterVersion");
+
+    // the replacement registers and turns Ready
+    let mut new = None;
+    for _ in 0..300 {
+        common::advance(&sim, 5);
+        if let Some((n, _)) = nodes_ready(&sim)
+            .into_iter()
+            .find(|(n, ready)| *n != old && *ready)
+        {
+            new = Some(n);
+            break;
+        }
+    }
+    let new = new.expect("a replacement node turned Ready");
+    let d = kubectl_out(&sim, &["describe", "node", &new]).await;
+    assert!(d.contains(&format!("HolderIdentity:  {new}")), "{d}");
+    let events = d.split("Events:").nth(1).expect("an Events section");
+    for (reason, from) in [
+        ("Starting", "kubelet"),
+        ("NodeHasSufficientMemory", "kubelet"),
+        ("NodeHasNoDiskPressure", "kubelet"),
+        ("NodeHasSufficientPID", "kubelet"),
+        ("NodeAllocatableEnforced", "kubelet"),
+        ("NodeReady", "kubelet"),
+        ("Ready", "karpenter"),
+        ("RegisteredNode", "node-controller"),
+        ("Synced", "cloud-node-controller"),
+    ] {
+        assert!(
+            events.lines().any(|l| {
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                cols.get(1) == Some(&reason) && cols.contains(&from)
+            }),
+            "{reason} from {from} missing in\n{events}"
+        );
+    }
+    let leases = kubectl_out(&sim, &["get", "leases", "-n", "kube-node-lease"]).await;
+    assert_eq!(row(&leases, &new)[1], new, "HOLDER column:\n{leases}");
+
+    // the old node leaves with its Lease
+    let mut gone = false;
+    for _ in 0..600 {
+        common::advance(&sim, 5);
+        if !nodes_ready(&sim).contains_key(&old) {
+            gone = true;
+            break;
+        }
+    }
+    assert!(gone, "the old node was removed");
+    common::advance(&sim, 1);
+    let leases = kubectl_out(
+        &sim,
+        &["get", "leases", "-n", "kube-node-lease", "-o", "name"],
+    )
+    .await;
+    assert!(!leases.contains(&old), "{leases}");
+    assert!(leases.contains(&new), "{leases}");
+    let pools = kubectl_out(&sim, &["get", "nodepools"]).await;
+    let n = nodes_ready(&sim).len().to_string();
+    assert_eq!(row(&pools, "general-purpose")[2], n, "{pools}");
 }

@@ -81,9 +81,10 @@ fn cluster_facts(c: &Cluster, region: &str) -> ClusterFacts {
     }
 }
 
-/// ListClusters: every cluster name in the region (for "which cluster?" errors).
-pub async fn list_clusters(aws: &Aws) -> Result<Vec<String>, Error> {
-    let mut names: Vec<String> = timed(
+/// ListClusters: every cluster name in the region (for "which cluster?" errors). An endpoint that
+/// does not answer is an error; any other failure is returned as the reason for the message.
+pub async fn list_clusters(aws: &Aws) -> Result<Result<Vec<String>, String>, Error> {
+    let res = timed(
         "ListClusters",
         aws.eks
             .list_clusters()
@@ -92,10 +93,17 @@ pub async fn list_clusters(aws: &Aws) -> Result<Vec<String>, Error> {
             .send()
             .try_collect(),
     )
-    .await
-    .map_err(|e| classify("ListClusters", &aws.eks_endpoint, e).into_error())?;
-    names.sort();
-    Ok(names)
+    .await;
+    match res {
+        Ok(mut names) => {
+            names.sort();
+            Ok(Ok(names))
+        }
+        Err(e) => match classify("ListClusters", &aws.eks_endpoint, e) {
+            AwsFailure::Fatal(e) => Err(e),
+            other => Ok(Err(other.reason())),
+        },
+    }
 }
 
 /// DescribeClusterVersions: the versions EKS offers, with support status and dates.
@@ -205,7 +213,7 @@ async fn refresh_insights(aws: &Aws, cluster: &str) -> Result<Option<String>, Er
     if let Err(e) = started {
         let f = classify("StartInsightsRefresh", &aws.eks_endpoint, e);
         return match f {
-            AwsFailure::Unreachable(e) => Err(e),
+            AwsFailure::Fatal(e) => Err(e),
             f => Ok(Some(format!(
                 "insights refresh not started: {}",
                 f.reason()
@@ -233,7 +241,7 @@ async fn refresh_insights(aws: &Aws, cluster: &str) -> Result<Option<String>, Er
                 }
                 _ => {}
             },
-            Err(AwsFailure::Unreachable(e)) => return Err(e),
+            Err(AwsFailure::Fatal(e)) => return Err(e),
             Err(f) => return Ok(Some(format!("insights refresh: {}", f.reason()))),
         }
         if Instant::now() + pause > deadline {

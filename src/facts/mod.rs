@@ -82,18 +82,21 @@ pub async fn gather(
                 None => Ok(None),
             }
         };
-        let (subnets, cluster_role, node_role, addons) = tokio::try_join!(
+        // A refresh is a write: only once the cluster is known to exist.
+        let refreshed = async {
+            if req.refresh_insights {
+                eks::insights(aws, cluster, true).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        let (subnets, cluster_role, node_role, addons, refreshed) = tokio::try_join!(
             ec2::subnets(aws, &facts.subnet_ids),
             iam::role(aws, &facts.role_arn),
             node_role,
             eks::addons(aws, cluster, addon_names?, &target_text),
+            refreshed,
         )?;
-        // A refresh is a write: only once the cluster is known to exist.
-        let refreshed = if req.refresh_insights {
-            Some(eks::insights(aws, cluster, true).await?)
-        } else {
-            None
-        };
         Ok((
             facts,
             target_text,
@@ -162,7 +165,7 @@ pub(crate) async fn timed<F: Future>(what: &'static str, fut: F) -> F::Output {
 /// A failed AWS call that only costs one fact: unreachable endpoints still stop the run.
 pub(crate) fn soft<T>(f: AwsFailure) -> Result<Gathered<T>, Error> {
     match f {
-        AwsFailure::Unreachable(e) => Err(e),
+        AwsFailure::Fatal(e) => Err(e),
         other => {
             tracing::debug!(reason = %other.reason(), "fact unavailable");
             Ok(Gathered::Unavailable(other.reason()))

@@ -104,8 +104,14 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(f.take_error("eks", "DescribeCluster"), None);
-        assert_eq!(f.take_error("eks", "ListInsights"), Some(ErrorKind::Throttling));
-        assert_eq!(f.take_error("eks", "ListInsights"), Some(ErrorKind::Throttling));
+        assert_eq!(
+            f.take_error("eks", "ListInsights"),
+            Some(ErrorKind::Throttling)
+        );
+        assert_eq!(
+            f.take_error("eks", "ListInsights"),
+            Some(ErrorKind::Throttling)
+        );
         assert_eq!(f.take_error("eks", "ListInsights"), None);
     }
 
@@ -117,6 +123,9 @@ mod tests {
         };
         f.operation_latency_ms.insert("GetRole".into(), 5);
         assert_eq!(f.latency_for("iam", "GetRole"), Duration::from_millis(5));
-        assert_eq!(f.latency_for("eks", "ListAddons"), Duration::from_millis(100));
+        assert_eq!(
+            f.latency_for("eks", "ListAddons"),
+            Duration::from_millis(100)
+        );
     }
 }

@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -61,10 +62,15 @@ impl Default for SimOptions {
 pub enum SimError {
     #[error(transparent)]
     Scenario(#[from] scenario::ScenarioError),
-    #[error("cannot listen on 127.0.0.1:{port}: {source} (choose another port, or 0 for a free one)")]
+    #[error(
+        "cannot listen on 127.0.0.1:{port}: {source} (choose another port, or 0 for a free one)"
+    )]
     Bind { port: u16, source: std::io::Error },
     #[error("cannot write the kubeconfig to {path}: {source}")]
-    Kubeconfig { path: PathBuf, source: std::io::Error },
+    Kubeconfig {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// A running emulator. Dropping it stops the servers and the clock.
@@ -91,7 +97,10 @@ impl SimHandle {
             ("AWS_DEFAULT_REGION".into(), self.region.clone()),
             ("AWS_ACCESS_KEY_ID".into(), ACCESS_KEY_ID.into()),
             ("AWS_SECRET_ACCESS_KEY".into(), SECRET_ACCESS_KEY.into()),
-            ("AWS_CONFIG_FILE".into(), self.aws_config.display().to_string()),
+            (
+                "AWS_CONFIG_FILE".into(),
+                self.aws_config.display().to_string(),
+            ),
             ("KUBECONFIG".into(), self.kubeconfig.display().to_string()),
         ]
     }
@@ -124,8 +133,7 @@ pub const ACCESS_KEY_ID: &str = "AKIAEKSAUTOSIM000001";
 pub const SECRET_ACCESS_KEY: &str = "eksautoSimSecretKey0000000000000000000000";
 
 fn shell_quote(v: &str) -> String {
-    if v
-        .bytes()
+    if v.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"/:._-=,@+".contains(&b))
     {
         v.to_string()
@@ -171,10 +179,12 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         port: opts.aws_port,
         source,
     })?;
-    let kube_addr = kube_listener.local_addr().map_err(|source| SimError::Bind {
-        port: opts.kube_port,
-        source,
-    })?;
+    let kube_addr = kube_listener
+        .local_addr()
+        .map_err(|source| SimError::Bind {
+            port: opts.kube_port,
+            source,
+        })?;
     let aws_url = format!("http://{aws_addr}");
     let kube_url = format!("http://{kube_addr}");
 
@@ -224,6 +234,13 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
 
     let aws_app = control::router(shared.clone()).merge(aws::router(shared.clone()));
     let kube_app = kube::router(shared.clone());
+    // Answers go out at once (no Nagle delay waiting for the client's delayed ACK), as a
+    // loopback server's should: paged lists make many small round trips.
+    let no_delay = |tcp: &mut tokio::net::TcpStream| {
+        let _ = tcp.set_nodelay(true);
+    };
+    let aws_listener = aws_listener.tap_io(no_delay);
+    let kube_listener = kube_listener.tap_io(no_delay);
     let mut tasks = vec![
         tokio::spawn(async move {
             let _ = axum::serve(aws_listener, aws_app).await;

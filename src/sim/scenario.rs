@@ -466,11 +466,12 @@ pub fn build_world(s: &Scenario) -> Result<World, ScenarioError> {
         now: start,
         started: start,
         aws,
-        kube: Store::new(50_000, s.seed ^ 0x5eed),
+        kube: Store::new(10_000, s.seed ^ 0x5eed),
         requests: RequestLog::default(),
         faults: s.faults.clone(),
         timings: s.timings.clone(),
         rng,
+        engine: Default::default(),
     };
 
     create_kube_objects(s, &defaults, &mut world)?;
@@ -823,7 +824,10 @@ mod tests {
         for name in ["article", "blocked"] {
             let world = build_world(&load(name).unwrap()).unwrap();
             assert!(world.kube_cluster().is_some());
-            assert!(world.kube.get(Res::NodePools, "", "general-purpose").is_some());
+            assert!(world
+                .kube
+                .get(Res::NodePools, "", "general-purpose")
+                .is_some());
             assert!(world.kube.get(Res::Namespaces, "", "default").is_some());
         }
     }

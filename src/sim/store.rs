@@ -242,6 +242,12 @@ pub enum StoreError {
     Invalid(String),
 }
 
+/// A watch asked for events that were compacted away: the oldest resourceVersion still known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compacted {
+    pub oldest: u64,
+}
+
 /// Key of an object inside one kind's table: (namespace, name); namespace is "" for cluster-scoped.
 pub type Key = (String, String);
 
@@ -337,11 +343,13 @@ impl Store {
         self.tx.subscribe()
     }
 
-    /// Logged events of `res` newer than `rv`, or `Err(())` when some of them were compacted away
-    /// (the caller answers 410 Gone).
-    pub fn events_since(&self, res: Res, rv: u64) -> Result<Vec<Arc<WatchEvent>>, ()> {
+    /// Logged events of `res` newer than `rv`, or `Err(Compacted)` when some of them were compacted
+    /// away (the caller answers 410 Gone).
+    pub fn events_since(&self, res: Res, rv: u64) -> Result<Vec<Arc<WatchEvent>>, Compacted> {
         if rv < self.compacted_rv {
-            return Err(());
+            return Err(Compacted {
+                oldest: self.compacted_rv,
+            });
         }
         Ok(self
             .log
@@ -364,7 +372,12 @@ impl Store {
     /// Creates an object. Fills `apiVersion`, `kind`, `metadata.namespace` (default "default" for
     /// namespaced kinds), `metadata.name` from `generateName`, `uid`, `resourceVersion`,
     /// `generation` and `creationTimestamp`.
-    pub fn create(&mut self, res: Res, mut obj: Value, now: Timestamp) -> Result<Arc<Value>, StoreError> {
+    pub fn create(
+        &mut self,
+        res: Res,
+        mut obj: Value,
+        now: Timestamp,
+    ) -> Result<Arc<Value>, StoreError> {
         let info = res.info();
         if !obj.is_object() {
             return Err(StoreError::Invalid("object must be a JSON object".into()));
@@ -392,7 +405,9 @@ impl Store {
                     let prefix = prefix.to_string();
                     loop {
                         let candidate = format!("{prefix}{}", self.rng.suffix(5));
-                        if !self.tables[res.index()].contains_key(&(namespace.clone(), candidate.clone())) {
+                        if !self.tables[res.index()]
+                            .contains_key(&(namespace.clone(), candidate.clone()))
+                        {
                             break candidate;
                         }
                     }
@@ -411,7 +426,10 @@ impl Store {
         }
         let key = (namespace, name.clone());
         if self.tables[res.index()].contains_key(&key) {
-            return Err(StoreError::AlreadyExists { kind: info.kind, name });
+            return Err(StoreError::AlreadyExists {
+                kind: info.kind,
+                name,
+            });
         }
         let uid = self.rng.uuid();
         self.rv += 1;
@@ -516,14 +534,25 @@ mod tests {
         let mut s = Store::new(100, 1);
         let rv0 = s.rv();
         let pod = s
-            .create(Res::Pods, json!({"metadata": {"generateName": "web-"}}), t0())
+            .create(
+                Res::Pods,
+                json!({"metadata": {"generateName": "web-"}}),
+                t0(),
+            )
             .unwrap();
         assert_eq!(pod["kind"], "Pod");
         assert_eq!(pod["metadata"]["namespace"], "default");
-        assert!(pod["metadata"]["name"].as_str().unwrap().starts_with("web-"));
+        assert!(pod["metadata"]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("web-"));
         assert_eq!(pod["metadata"]["resourceVersion"], (rv0 + 1).to_string());
         let err = s
-            .create(Res::Pods, json!({"metadata": {"name": pod["metadata"]["name"]}}), t0())
+            .create(
+                Res::Pods,
+                json!({"metadata": {"name": pod["metadata"]["name"]}}),
+                t0(),
+            )
             .unwrap_err();
         assert!(matches!(err, StoreError::AlreadyExists { .. }));
     }
@@ -531,14 +560,23 @@ mod tests {
     #[test]
     fn unchanged_update_emits_nothing_and_log_compacts() {
         let mut s = Store::new(2, 1);
-        s.create(Res::Nodes, json!({"metadata": {"name": "a"}}), t0()).unwrap();
+        s.create(Res::Nodes, json!({"metadata": {"name": "a"}}), t0())
+            .unwrap();
         let rv = s.rv();
         s.update(Res::Nodes, "", "a", |_| {});
         assert_eq!(s.rv(), rv);
-        s.update(Res::Nodes, "", "a", |v| v["spec"] = json!({"unschedulable": true}));
+        s.update(Res::Nodes, "", "a", |v| {
+            v["spec"] = json!({"unschedulable": true})
+        });
         s.update(Res::Nodes, "", "a", |v| v["spec"] = json!({}));
-        assert_eq!(s.get(Res::Nodes, "", "a").unwrap()["metadata"]["generation"], 3);
-        assert!(s.events_since(Res::Nodes, rv - 1).is_err(), "first event was compacted");
+        assert_eq!(
+            s.get(Res::Nodes, "", "a").unwrap()["metadata"]["generation"],
+            3
+        );
+        assert!(
+            s.events_since(Res::Nodes, rv - 1).is_err(),
+            "first event was compacted"
+        );
         assert_eq!(s.events_since(Res::Nodes, rv).unwrap().len(), 2);
         s.delete(Res::Nodes, "", "a");
         assert_eq!(s.len(Res::Nodes), 0);
@@ -548,8 +586,12 @@ mod tests {
     fn list_by_namespace() {
         let mut s = Store::new(100, 1);
         for (ns, n) in [("a", "x"), ("b", "y"), ("b", "z"), ("c", "w")] {
-            s.create(Res::Pods, json!({"metadata": {"name": n, "namespace": ns}}), t0())
-                .unwrap();
+            s.create(
+                Res::Pods,
+                json!({"metadata": {"name": n, "namespace": ns}}),
+                t0(),
+            )
+            .unwrap();
         }
         assert_eq!(s.list(Res::Pods, Some("b")).len(), 2);
         assert_eq!(s.list(Res::Pods, None).len(), 4);

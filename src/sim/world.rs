@@ -18,7 +18,9 @@ pub type Shared = Arc<Mutex<World>>;
 /// Lock the shared world, recovering from a poisoned lock (a panicking handler must not take the
 /// whole emulator down with it).
 pub fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, World> {
-    shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 pub struct World {
@@ -32,6 +34,8 @@ pub struct World {
     pub faults: Faults,
     pub timings: Timings,
     pub rng: Rng,
+    /// The engine's idle-tick memory.
+    pub engine: super::engine::Cache,
 }
 
 impl World {

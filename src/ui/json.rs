@@ -40,7 +40,7 @@ pub fn render(r: &Report<'_>) -> String {
         region: r.region,
         current_version: r.current_version,
         target_version: r.target_version,
-        summary: Summary::of(r.findings),
+        summary: crate::checks::summary(r.findings),
         findings: r.findings,
     };
     // Serializing plain strings and numbers cannot fail.

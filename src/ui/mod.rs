@@ -5,7 +5,7 @@ pub mod json;
 pub mod style;
 pub mod table;
 
-use crate::checks::{Finding, Severity};
+use crate::checks::Finding;
 
 /// What a preflight run found, ready to render.
 #[derive(Debug, Clone)]
@@ -17,26 +17,4 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
 }
 
-/// Findings per severity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Summary {
-    pub pass: usize,
-    pub info: usize,
-    pub warn: usize,
-    pub fail: usize,
-}
-
-impl Summary {
-    pub fn of(findings: &[Finding]) -> Summary {
-        let mut s = Summary::default();
-        for f in findings {
-            match f.severity {
-                Severity::Pass => s.pass += 1,
-                Severity::Info => s.info += 1,
-                Severity::Warn => s.warn += 1,
-                Severity::Fail => s.fail += 1,
-            }
-        }
-        s
-    }
-}
+pub use crate::checks::Summary;

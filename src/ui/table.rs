@@ -6,7 +6,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, ContentArrangement, Table};
 
 use super::style::Style;
-use super::{Report, Summary};
+use super::Report;
 use crate::checks::{Family, Severity};
 
 /// The report as text.
@@ -32,6 +32,11 @@ pub fn render(r: &Report<'_>, style: Style) -> String {
             table.enforce_styling();
         } else {
             table.force_no_tty();
+        }
+        // Wrap to the terminal's width; a pipe, or a pseudo-terminal that reports no usable width,
+        // gets unwrapped lines.
+        if table.width().is_none_or(|w| w < 60) {
+            table.set_content_arrangement(ContentArrangement::Disabled);
         }
         table.set_header(["Check", "Result", "Subject", "Finding"]);
         for f in findings {
@@ -61,7 +66,7 @@ pub fn render(r: &Report<'_>, style: Style) -> String {
         out.push_str(&table.to_string());
         out.push_str("\n\n");
     }
-    let s = Summary::of(r.findings);
+    let s = crate::checks::summary(r.findings);
     let verdict = if s.fail > 0 {
         style.paint(
             Severity::Fail,

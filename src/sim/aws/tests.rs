@@ -165,6 +165,7 @@ pub(crate) fn article_world() -> World {
         faults: Faults::default(),
         timings: Timings::default(),
         rng: Rng::new(7),
+        engine: Default::default(),
     }
 }
 

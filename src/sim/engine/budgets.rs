@@ -98,11 +98,6 @@ pub fn allowed(
     }
 }
 
-/// Whether any budget has a schedule (then the answer can change with time alone).
-pub fn has_schedule(nodepool: &Value) -> bool {
-    budgets(nodepool).iter().any(|b| b["schedule"].is_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +138,5 @@ mod tests {
         assert_eq!(allowed(&np, Reason::Empty, 4, 0, 0, night), 0);
         assert_eq!(allowed(&np, Reason::Drifted, 4, 0, 0, day), 0);
         assert_eq!(allowed(&np, Reason::Expired, 4, 0, 0, day), i64::MAX);
-        assert!(has_schedule(&np));
     }
 }

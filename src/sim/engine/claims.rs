@@ -180,7 +180,13 @@ pub fn launch(
     let region = world.aws.region.clone();
     let labels = labels(pool, it, &zone.0, &zone.1, &region);
     let instance = format!("i-{}", world.rng.hex(17));
-    let claim_name = format!("{}-{}", name(pool), world.kube.name_suffix(5));
+    // a random suffix, drawn again on the rare clash with an existing claim
+    let claim_name = loop {
+        let n = format!("{}-{}", name(pool), world.kube.name_suffix(5));
+        if world.kube.get(Res::NodeClaims, "", &n).is_none() {
+            break n;
+        }
+    };
     let tspec = &pool["spec"]["template"]["spec"];
     let mut requirements: Vec<Value> = tspec["requirements"]
         .as_array()

@@ -441,14 +441,12 @@ fn progress(
                     return;
                 };
                 let msg = format!("{REPLACEMENT}{}", name(&r));
-                let now = cx.now;
                 world.kube.update(Res::NodeClaims, "", name(claim), |v| {
                     if let Some(c) = v["status"]["conditions"].as_array_mut() {
                         for c in c.iter_mut().filter(|c| c["type"] == "DisruptionReason") {
                             c["message"] = json!(msg);
                         }
                     }
-                    let _ = now;
                 });
                 return;
             }

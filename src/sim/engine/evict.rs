@@ -131,8 +131,22 @@ pub fn delete_pod(
         return Some(pod);
     }
     let at = rfc3339(plus(world.now, grace));
-    world.kube.update(Res::Pods, namespace, name_, |p| {
+    let updated = world.kube.update(Res::Pods, namespace, name_, |p| {
         p["metadata"]["deletionTimestamp"] = json!(at);
         p["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
-    })
+    });
+    if let Some(p) = &updated {
+        let started = p["status"]["containerStatuses"]
+            .as_array()
+            .map(|cs| cs.iter().filter(|c| !c["state"]["running"].is_null()))
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["name"].as_str().map(str::to_string))
+            .collect::<Vec<_>>();
+        for c in started {
+            let msg = format!("Stopping container {c}");
+            super::events::emit(world, p, super::events::NORMAL, "Killing", &msg, "kubelet");
+        }
+    }
+    updated
 }

@@ -431,32 +431,324 @@ fn large_world_schedules_and_idles_cheaply() {
 }
 
 #[test]
-#[ignore]
-fn write_cost_probe() {
+fn unschedulable_message_names_the_reason() {
     let mut w = world();
+    seed(&mut w, "c5a.large", 1, 600);
     let now = w.now;
-    let t = std::time::Instant::now();
-    for i in 0..10_000 {
-        w.kube.create(Res::Pods, json!({"metadata": {"name": format!("p-{i}"), "namespace": "default",
-            "labels": {"app": "x", "pod-template-hash": "abc"}},
-            "spec": {"containers": [{"name": "c", "image": "pause:3.2", "resources": {"requests": {"cpu": "100m"}}}],
-                     "tolerations": [{"key": "a", "operator": "Exists"}, {"key": "b", "operator": "Exists"}]},
-            "status": {"phase": "Pending"}}), now).unwrap();
+    w.kube.create(Res::Pods, json!({
+        "metadata": {"name": "big", "namespace": "default"},
+        "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "3"}}}]},
+    }), now).unwrap();
+    w.kube.create(Res::Pods, json!({
+        "metadata": {"name": "picky", "namespace": "default"},
+        "spec": {"containers": [{"name": "c", "image": "x"}], "nodeSelector": {"disk": "ssd"}},
+    }), now).unwrap();
+    advance(&mut w, 1);
+    let msg = |n: &str| {
+        w.kube.get(Res::Pods, "default", n).unwrap()["status"]["conditions"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        msg("big").starts_with("0/1 nodes are available: 1 Insufficient cpu."),
+        "{}",
+        msg("big")
+    );
+    assert!(
+        msg("picky").contains("1 node(s) didn't match Pod's node affinity/selector"),
+        "{}",
+        msg("picky")
+    );
+    // the big pod gets its own node; nothing in the catalogue carries disk=ssd
+    let mut types: Vec<String> = w
+        .kube
+        .iter(Res::NodeClaims)
+        .map(|c| {
+            c["metadata"]["labels"]["node.kubernetes.io/instance-type"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    types.sort();
+    assert_eq!(
+        types,
+        vec!["c5a.large".to_string(), "c5a.xlarge".to_string()]
+    );
+}
+
+#[test]
+fn events_are_aggregated_and_capped() {
+    let mut w = world();
+    seed(&mut w, "c5a.large", 1, 600);
+    let node = w.kube.iter(Res::Nodes).next().unwrap().clone();
+    super::events::emit(&mut w, &node, "Normal", "X", "same", "karpenter");
+    super::events::emit(&mut w, &node, "Normal", "X", "same", "karpenter");
+    let e: Vec<_> = w
+        .kube
+        .iter(Res::Events)
+        .filter(|e| e["reason"] == "X")
+        .cloned()
+        .collect();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0]["count"], 2);
+    for i in 0..(super::events::CAP + 10) {
+        super::events::emit(&mut w, &node, "Normal", "Y", &format!("m{i}"), "karpenter");
     }
-    eprintln!("create: {:?}/pod", t.elapsed() / 10_000);
-    let t = std::time::Instant::now();
-    for i in 0..10_000 {
-        w.kube.update(Res::Pods, "default", &format!("p-{i}"), |v| {
-            v["spec"]["nodeName"] = json!("n")
-        });
+    super::events::cap(&mut w);
+    assert_eq!(w.kube.len(Res::Events), super::events::CAP);
+}
+
+#[test]
+fn deleting_a_node_takes_its_claim_and_pods_move() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 1, 600);
+    myapp(&mut w, 3, None);
+    advance(&mut w, 30);
+    let node = w.kube.iter(Res::Nodes).next().unwrap()["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    w.kube.delete(Res::Nodes, "", &node);
+    advance(&mut w, 1);
+    assert!(
+        w.kube.get(Res::Nodes, "", &node).is_none(),
+        "not re-registered"
+    );
+    assert!(w
+        .kube
+        .iter(Res::NodeClaims)
+        .all(|c| super::claims::node_name(c) != Some(node.as_str())));
+    advance(&mut w, 60);
+    assert_eq!(ready_pods(&w), 3, "pods rescheduled on a new node");
+    assert_eq!(w.kube.len(Res::Nodes), 1);
+}
+
+#[test]
+fn pods_tolerating_everything_avoid_disrupted_nodes() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 2, 600);
+    let nodes: Vec<String> = w
+        .kube
+        .iter(Res::Nodes)
+        .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    super::disruption::taint_disrupted(&mut w, &nodes[0]);
+    let now = w.now;
+    for i in 0..4 {
+        w.kube
+            .create(
+                Res::Pods,
+                json!({
+                    "metadata": {"name": format!("tough-{i}"), "namespace": "default"},
+                    "spec": {"containers": [{"name": "c", "image": "x"}],
+                             "tolerations": [{"operator": "Exists"}]},
+                }),
+                now,
+            )
+            .unwrap();
     }
-    eprintln!("update: {:?}/pod", t.elapsed() / 10_000);
-    let t = std::time::Instant::now();
-    let mut n = 0;
-    for p in w.kube.iter(Res::Pods) {
-        if super::pods::node_name(p).is_some() && !super::pods::is_terminating(p) {
-            n += 1;
+    advance(&mut w, 1);
+    assert!(pods(&w)
+        .iter()
+        .all(|p| node_name(p) == Some(nodes[1].as_str())));
+}
+
+fn lease(w: &World, node: &str) -> Option<std::sync::Arc<serde_json::Value>> {
+    w.kube.get(Res::Leases, super::leases::NAMESPACE, node)
+}
+
+/// Events whose involvedObject is `node` as `kubectl describe node` asks for them.
+fn node_events(w: &World, node: &serde_json::Value) -> Vec<(String, String, String)> {
+    let uid = node["metadata"]["uid"].as_str().unwrap();
+    let name = node["metadata"]["name"].as_str().unwrap();
+    w.kube
+        .iter(Res::Events)
+        .filter(|e| {
+            let o = &e["involvedObject"];
+            o["kind"] == "Node"
+                && o["name"] == name
+                && o["uid"] == uid
+                && o["namespace"].as_str().unwrap_or("").is_empty()
+        })
+        .map(|e| {
+            (
+                e["reason"].as_str().unwrap_or("").to_string(),
+                e["source"]["component"].as_str().unwrap_or("").to_string(),
+                e["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_node_has_a_lease_that_goes_with_it() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 2, 5760);
+    advance(&mut w, 2);
+    let names: Vec<String> = w
+        .kube
+        .iter(Res::Nodes)
+        .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 2);
+    for n in &names {
+        let l = lease(&w, n).expect("a Lease per node");
+        assert_eq!(l["apiVersion"], "coordination.k8s.io/v1");
+        assert_eq!(l["spec"]["holderIdentity"], n.as_str());
+        assert_eq!(l["spec"]["leaseDurationSeconds"], 40);
+        let renew = l["spec"]["renewTime"].as_str().unwrap();
+        assert!(renew.ends_with(".000000Z"), "MicroTime: {renew}");
+        assert!(renew.parse::<jiff::Timestamp>().is_ok());
+        assert_eq!(l["metadata"]["ownerReferences"][0]["kind"], "Node");
+    }
+    // an idle cluster does not rewrite its Leases
+    let rv = w.kube.rv();
+    advance(&mut w, 120);
+    assert_eq!(w.kube.rv(), rv, "idle ticks wrote something");
+
+    // a deleted node's Lease goes with it
+    w.kube.delete(Res::Nodes, "", &names[0]);
+    advance(&mut w, 2);
+    assert!(lease(&w, &names[0]).is_none());
+    assert!(lease(&w, &names[1]).is_some());
+}
+
+#[test]
+fn a_new_node_reports_what_kubelet_and_controllers_say() {
+    let mut w = world();
+    myapp(&mut w, 2, None);
+    advance(&mut w, 5);
+    assert_eq!(w.kube.len(Res::Nodes), 0, "no node yet");
+    // registration: NotReady, Lease created
+    let mut registered = None;
+    for _ in 0..120 {
+        advance(&mut w, 1);
+        if let Some(n) = w.kube.iter(Res::Nodes).next() {
+            registered = Some(n.clone());
+            break;
         }
     }
-    eprintln!("scan: {:?}/pod ({n})", t.elapsed() / 10_000);
+    let node = registered.expect("a node registers");
+    let name = node["metadata"]["name"].as_str().unwrap().to_string();
+    assert!(!super::nodes::node_ready(&node), "registers NotReady");
+    let first = lease(&w, &name).expect("Lease at registration");
+    let reasons: Vec<String> = node_events(&w, &node).into_iter().map(|e| e.0).collect();
+    for r in [
+        "Starting",
+        "NodeHasSufficientMemory",
+        "NodeHasNoDiskPressure",
+        "NodeHasSufficientPID",
+        "NodeAllocatableEnforced",
+        "RegisteredNode",
+        "Synced",
+    ] {
+        assert!(
+            reasons.iter().any(|x| x == r),
+            "{r} missing at registration: {reasons:?}"
+        );
+    }
+    assert!(!reasons.iter().any(|x| x == "NodeReady"), "not Ready yet");
+
+    advance(&mut w, 60);
+    let node = w.kube.get(Res::Nodes, "", &name).unwrap();
+    assert!(super::nodes::node_ready(&node));
+    let evs = node_events(&w, &node);
+    let has = |reason: &str, from: &str| evs.iter().any(|e| e.0 == reason && e.1 == from);
+    assert!(has("NodeReady", "kubelet"), "{evs:?}");
+    assert!(has("Ready", "karpenter"));
+    assert!(has("Starting", "kube-proxy"));
+    assert!(has("Synced", "cloud-node-controller"));
+    assert!(has("RegisteredNode", "node-controller"));
+    let synced = evs.iter().find(|e| e.0 == "Synced").unwrap();
+    assert_eq!(synced.2, "Node synced successfully");
+    // renewed when the node turned Ready
+    let renewed = lease(&w, &name).unwrap();
+    assert!(
+        renewed["spec"]["renewTime"].as_str() > first["spec"]["renewTime"].as_str(),
+        "{} vs {}",
+        renewed["spec"]["renewTime"],
+        first["spec"]["renewTime"]
+    );
+
+    // the pods' kubelet events
+    let pod_reasons: Vec<String> = w
+        .kube
+        .iter(Res::Events)
+        .filter(|e| e["involvedObject"]["kind"] == "Pod")
+        .map(|e| e["reason"].as_str().unwrap_or("").to_string())
+        .collect();
+    for r in ["Scheduled", "Pulling", "Pulled", "Created", "Started"] {
+        assert!(
+            pod_reasons.iter().any(|x| x == r),
+            "pod event {r} missing: {pod_reasons:?}"
+        );
+    }
+}
+
+#[test]
+fn nodepool_and_nodeclass_status_fill_the_printer_columns() {
+    let mut w = world();
+    seed(&mut w, "c5a.4xlarge", 3, 5760);
+    advance(&mut w, 2);
+    let pool = w.kube.get(Res::NodePools, "", "general-purpose").unwrap();
+    let st = &pool["status"];
+    assert_eq!(st["nodes"], 3, "NODES column reads .status.nodes");
+    assert_eq!(st["resources"]["nodes"], "3");
+    assert_eq!(st["resources"]["cpu"], "48");
+    assert_eq!(st["resources"]["pods"], "330");
+    for t in ["Ready", "ValidationSucceeded", "NodeClassReady"] {
+        assert!(
+            super::util::condition_true(&st["conditions"], t),
+            "{t}: {st}"
+        );
+    }
+    let system = w.kube.get(Res::NodePools, "", "system").unwrap();
+    assert_eq!(system["status"]["nodes"], 0);
+
+    let class = w.kube.get(Res::NodeClasses, "", "default").unwrap();
+    let cs = &class["status"];
+    for t in [
+        "Ready",
+        "SubnetsReady",
+        "SecurityGroupsReady",
+        "InstanceProfileReady",
+    ] {
+        assert!(
+            super::util::condition_true(&cs["conditions"], t),
+            "{t}: {cs}"
+        );
+    }
+    assert_eq!(cs["subnets"].as_array().unwrap().len(), 2);
+    assert_eq!(cs["subnets"][0]["id"], "subnet-0a");
+    assert_eq!(cs["subnets"][0]["zone"], "ap-northeast-1a");
+    assert_eq!(cs["securityGroups"][0]["id"], "sg-0123456789abcdef0");
+
+    // written only on change
+    let rv = w.kube.rv();
+    advance(&mut w, 30);
+    assert_eq!(w.kube.rv(), rv);
+
+    // a NodeClass naming a subnet that does not exist is not Ready, nor are its NodePools
+    w.kube.update(Res::NodeClasses, "", "default", |c| {
+        c["spec"]["subnetSelectorTerms"] = json!([{"id": "subnet-missing"}]);
+    });
+    advance(&mut w, 1);
+    let class = w.kube.get(Res::NodeClasses, "", "default").unwrap();
+    assert!(!super::util::condition_true(
+        &class["status"]["conditions"],
+        "Ready"
+    ));
+    assert_eq!(
+        super::util::condition(&class["status"]["conditions"], "SubnetsReady").unwrap()["status"],
+        "False"
+    );
+    let pool = w.kube.get(Res::NodePools, "", "general-purpose").unwrap();
+    let c = super::util::condition(&pool["status"]["conditions"], "NodeClassReady").unwrap();
+    assert_eq!(c["status"], "False");
+    assert!(!super::util::condition_true(
+        &pool["status"]["conditions"],
+        "Ready"
+    ));
 }

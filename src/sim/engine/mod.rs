@@ -18,6 +18,8 @@ pub mod disruption;
 pub mod empty;
 pub mod events;
 pub mod evict;
+pub mod leases;
+pub mod nodeclasses;
 pub mod nodepools;
 pub mod nodes;
 pub mod pdb;
@@ -26,9 +28,6 @@ pub mod provisioner;
 pub mod scheduler;
 pub mod updates;
 pub mod util;
-
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 
 use jiff::Timestamp;
 
@@ -80,11 +79,11 @@ struct Idle {
     now: Timestamp,
 }
 
-/// Idle-tick cache, keyed by the world's address. A stale or missing entry only costs one full
-/// tick: nothing here is needed for correctness.
-fn cache() -> &'static Mutex<HashMap<usize, Idle>> {
-    static CACHE: OnceLock<Mutex<HashMap<usize, Idle>>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
+/// What the last full tick saw, so an idle tick can return at once. Lives in the `World`; a
+/// missing entry only costs one full tick: nothing here is needed for correctness.
+#[derive(Clone, Default)]
+pub struct Cache {
+    idle: Option<Idle>,
 }
 
 fn seen(world: &World) -> Seen {
@@ -101,11 +100,9 @@ fn seen(world: &World) -> Seen {
 /// Runs every controller once at the world's current virtual time.
 pub fn tick(world: &mut World) {
     let updated = updates::run(world);
-    let key = world as *const World as usize;
     let before = seen(world);
     if !updated {
-        let c = cache().lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(idle) = c.get(&key) {
+        if let Some(idle) = &world.engine.idle {
             if idle.seen == before
                 && world.now >= idle.now
                 && idle.next_due.is_none_or(|d| world.now < d)
@@ -116,23 +113,17 @@ pub fn tick(world: &mut World) {
     }
     let mut cx = Cx::new(world.now);
     run_controllers(world, &mut cx);
-    let mut c = cache().lock().unwrap_or_else(|p| p.into_inner());
-    if c.len() > 256 {
-        c.clear();
-    }
     // Keyed on what the tick *started* from: any write during it makes the next tick run fully,
     // so controllers earlier in the order see what later ones did.
-    c.insert(
-        key,
-        Idle {
-            seen: before,
-            next_due: cx.due,
-            now: world.now,
-        },
-    );
+    world.engine.idle = Some(Idle {
+        seen: before,
+        next_due: cx.due,
+        now: world.now,
+    });
 }
 
-/// The controllers in the order a real cluster's would usually act within one second.
+/// The controllers in the order a real cluster's would usually act within one second. With
+/// `EKSAUTO_ENGINE_PROFILE` set, the time each one takes is printed to stderr (scale work).
 pub fn run_controllers(world: &mut World, cx: &mut Cx) {
     let prof = std::env::var_os("EKSAUTO_ENGINE_PROFILE").is_some();
     let mut t = std::time::Instant::now();
@@ -156,6 +147,9 @@ pub fn run_controllers(world: &mut World, cx: &mut Cx) {
     nodes::run(world, cx);
     empty::run(world, cx);
     lap("nodes");
+    leases::run(world);
+    nodeclasses::run(world);
+    lap("leases");
     pods::start_containers(world, cx);
     lap("containers");
     pdb::run(world);

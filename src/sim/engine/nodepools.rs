@@ -1,5 +1,6 @@
 //! NodePool status: the resources its claims hold (cpu, memory, ephemeral-storage, pods, nodes) and
-//! its Ready conditions, written only when they change.
+//! the count of its nodes, and its conditions (ValidationSucceeded, NodeClassReady following the
+//! referenced NodeClass, Ready), written only when they change.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -7,7 +8,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::claims::pool_name;
-use super::util::{bytes, cpu_milli, fmt_cpu, fmt_ki, name, set_condition};
+use super::util::{bytes, condition_true, cpu_milli, fmt_cpu, fmt_ki, name, set_condition};
 use crate::sim::store::Res;
 use crate::sim::world::World;
 
@@ -49,9 +50,57 @@ pub fn run(world: &mut World) {
             "pods": s.pods.to_string(),
             "nodes": s.nodes.to_string(),
         });
-        next["status"]["nodeClassObservedGeneration"] = json!(1);
-        for t in ["ValidationSucceeded", "NodeClassReady", "Ready"] {
-            set_condition(&mut next, t, "True", t, "", now);
+        next["status"]["nodes"] = json!(s.nodes);
+        let class_name = p["spec"]["template"]["spec"]["nodeClassRef"]["name"]
+            .as_str()
+            .unwrap_or("");
+        let class = world.kube.get(Res::NodeClasses, "", class_name);
+        next["status"]["nodeClassObservedGeneration"] = json!(class
+            .as_ref()
+            .and_then(|c| c["metadata"]["generation"].as_i64())
+            .unwrap_or(1));
+        set_condition(
+            &mut next,
+            "ValidationSucceeded",
+            "True",
+            "ValidationSucceeded",
+            "",
+            now,
+        );
+        let class_ready = match &class {
+            None => Some((
+                "NodeClassNotFound",
+                format!("NodeClass {class_name:?} not found"),
+            )),
+            Some(c) if !condition_true(&c["status"]["conditions"], "Ready") => Some((
+                "NodeClassNotReady",
+                format!("NodeClass {class_name:?} is not ready"),
+            )),
+            Some(_) => None,
+        };
+        match class_ready {
+            None => {
+                set_condition(
+                    &mut next,
+                    "NodeClassReady",
+                    "True",
+                    "NodeClassReady",
+                    "",
+                    now,
+                );
+                set_condition(&mut next, "Ready", "True", "Ready", "", now);
+            }
+            Some((reason, msg)) => {
+                set_condition(&mut next, "NodeClassReady", "False", reason, &msg, now);
+                set_condition(
+                    &mut next,
+                    "Ready",
+                    "False",
+                    "UnhealthyDependents",
+                    "NodeClassReady=False",
+                    now,
+                );
+            }
         }
         if next["status"] != p["status"] {
             let status = next["status"].clone();

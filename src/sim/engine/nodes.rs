@@ -229,18 +229,67 @@ fn claim_progress(world: &mut World, claim: &Value, ready: bool) {
     });
 }
 
-fn ready_events(world: &mut World, node: &Value) {
+/// What the kubelet, kube-proxy, the node controller and the cloud node controller report when a
+/// Node registers.
+fn registration_events(world: &mut World, node: &Value) {
     let n = name(node).to_string();
     let list: [(&str, &str, String, &str); 9] = [
         (NORMAL, "Starting", "Starting kubelet.".into(), "kubelet"),
-        (WARNING, "InvalidDiskCapacity", "invalid capacity 0 on image filesystem".into(), "kubelet"),
-        (NORMAL, "NodeHasSufficientMemory", format!("Node {n} status is now: NodeHasSufficientMemory"), "kubelet"),
-        (NORMAL, "NodeHasNoDiskPressure", format!("Node {n} status is now: NodeHasNoDiskPressure"), "kubelet"),
-        (NORMAL, "NodeHasSufficientPID", format!("Node {n} status is now: NodeHasSufficientPID"), "kubelet"),
-        (NORMAL, "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods".into(), "kubelet"),
+        (
+            WARNING,
+            "InvalidDiskCapacity",
+            "invalid capacity 0 on image filesystem".into(),
+            "kubelet",
+        ),
+        (
+            NORMAL,
+            "NodeHasSufficientMemory",
+            format!("Node {n} status is now: NodeHasSufficientMemory"),
+            "kubelet",
+        ),
+        (
+            NORMAL,
+            "NodeHasNoDiskPressure",
+            format!("Node {n} status is now: NodeHasNoDiskPressure"),
+            "kubelet",
+        ),
+        (
+            NORMAL,
+            "NodeHasSufficientPID",
+            format!("Node {n} status is now: NodeHasSufficientPID"),
+            "kubelet",
+        ),
+        (
+            NORMAL,
+            "NodeAllocatableEnforced",
+            "Updated Node Allocatable limit across pods".into(),
+            "kubelet",
+        ),
+        (
+            NORMAL,
+            "RegisteredNode",
+            format!("Node {n} event: Registered Node {n} in Controller"),
+            "node-controller",
+        ),
+        (
+            NORMAL,
+            "Synced",
+            "Node synced successfully".into(),
+            "cloud-node-controller",
+        ),
+        (NORMAL, "Starting", String::new(), "kube-proxy"),
+    ];
+    for (t, r, m, c) in list {
+        events::emit(world, node, t, r, &m, c);
+    }
+}
+
+/// What the kubelet and Karpenter report when a Node turns Ready.
+fn ready_events(world: &mut World, node: &Value) {
+    let n = name(node).to_string();
+    let list: [(&str, &str, String, &str); 2] = [
         (NORMAL, "NodeReady", format!("Node {n} status is now: NodeReady"), "kubelet"),
         (NORMAL, "Ready", "Status condition transitioned, Type: Ready, Status: False -> True, Reason: KubeletReady, Message: kubelet is posting ready status".into(), "karpenter"),
-        (NORMAL, "RegisteredNode", format!("Node {n} event: Registered Node {n} in Controller"), "node-controller"),
     ];
     for (t, r, m, c) in list {
         events::emit(world, node, t, r, &m, c);
@@ -397,6 +446,12 @@ pub fn run(world: &mut World, cx: &mut Cx) {
             .unwrap_or_else(|| Arc::new(json!({"metadata": {"name": claims::pool_name(&claim)}})));
         match node {
             None => {
+                // a registered node deleted through the API: Karpenter's termination finalizer
+                // takes the instance and the claim with it
+                if condition_true(&claim["status"]["conditions"], "Registered") {
+                    world.kube.delete(Res::NodeClaims, "", name(&claim));
+                    continue;
+                }
                 if cx.now < registered_at {
                     cx.due_at(registered_at);
                     continue;
@@ -405,6 +460,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
                 let node = build_node(world, &claim, &pool, ready, cx.now);
                 if let Ok(n) = world.kube.create(Res::Nodes, node, cx.now) {
                     claim_progress(world, &claim, ready);
+                    registration_events(world, &n);
                     if ready {
                         ready_events(world, &n);
                     } else {

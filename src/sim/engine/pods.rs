@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use jiff::Timestamp;
 use serde_json::{json, Value};
 
 use super::catalog::Resources;
+use super::events::{self, NORMAL};
 use super::util::{
     bytes, condition_since, condition_true, controller_kind, cpu_milli, deletion, fnv64a, name,
     namespace, plus, str_at,
@@ -240,7 +240,27 @@ pub fn start_containers(world: &mut World, cx: &mut Cx) {
             container_creating(v, &now, &host_ip, &pod_ip)
         });
     }
+    // the kubelet's events, for the first pods of a batch only (a bulk start would otherwise
+    // write and then drop a great many of them)
+    for p in creating.iter().take(EVENTS_PER_TICK) {
+        let have = node_name(p).and_then(|n| nodes.get(n)).map(|n| &n.images);
+        for i in images(p) {
+            if !have.is_some_and(|h| h.contains(&i)) {
+                let msg = format!("Pulling image \"{i}\"");
+                events::emit(world, p, NORMAL, "Pulling", &msg, "kubelet");
+            }
+        }
+    }
     let mut pulled_now: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for p in running.iter().take(EVENTS_PER_TICK) {
+        let have = node_name(p).and_then(|n| nodes.get(n)).map(|n| &n.images);
+        container_events(
+            world,
+            p,
+            have.is_some_and(|h| images(p).iter().all(|i| h.contains(i))),
+            pull,
+        );
+    }
     for p in &running {
         let node = node_name(p).unwrap_or("").to_string();
         let ids: Vec<String> = (0..images(p).len())
@@ -267,6 +287,36 @@ pub fn start_containers(world: &mut World, cx: &mut Cx) {
                 list.push(json!({"names": [image_digest(&i), i], "sizeBytes": 299_513}));
             }
         });
+    }
+}
+
+/// Pods per tick that get the kubelet's Pulling/Pulled/Created/Started events.
+const EVENTS_PER_TICK: usize = 50;
+
+/// Pulled (or "already present"), Created and Started for each container of `pod`.
+fn container_events(world: &mut World, pod: &Value, present: bool, pull_s: i64) {
+    let containers = pod["spec"]["containers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for c in &containers {
+        let cname = c["name"].as_str().unwrap_or("");
+        let image = c["image"].as_str().unwrap_or("");
+        let pulled = if present {
+            format!("Container image \"{image}\" already present on machine")
+        } else {
+            let took = format!(
+                "{}.{:03}s",
+                pull_s.max(1) - 1,
+                200 + fnv64a(image.as_bytes()) % 800
+            );
+            format!("Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: 299513 bytes.")
+        };
+        events::emit(world, pod, NORMAL, "Pulled", &pulled, "kubelet");
+        let created = format!("Created container {cname}");
+        events::emit(world, pod, NORMAL, "Created", &created, "kubelet");
+        let started = format!("Started container {cname}");
+        events::emit(world, pod, NORMAL, "Started", &started, "kubelet");
     }
 }
 
@@ -346,9 +396,4 @@ fn running_status(v: &mut Value, now: &str, ids: &[String]) {
             "state": {"running": {"startedAt": now}},
         }))
         .collect::<Vec<_>>());
-}
-
-/// When a pod last became Ready (for ordering replacements), if it is.
-pub fn ready_since(pod: &Value) -> Option<Timestamp> {
-    condition_since(&pod["status"]["conditions"], "Ready").filter(|_| is_ready(pod))
 }

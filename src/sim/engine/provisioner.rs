@@ -115,11 +115,10 @@ struct InFlight {
     free: Resources,
 }
 
-pub fn run(world: &mut World, cx: &mut Cx, pending: &[Arc<Value>]) {
+pub fn run(world: &mut World, _cx: &mut Cx, pending: &[Arc<Value>]) {
     if pending.is_empty() {
         return;
     }
-    let _ = cx;
     // capacity on its way: claims whose node is not Ready yet
     let mut inflight: Vec<InFlight> = Vec::new();
     for c in world.kube.iter(Res::NodeClaims) {
@@ -191,15 +190,6 @@ pub fn run(world: &mut World, cx: &mut Cx, pending: &[Arc<Value>]) {
             for p in list.iter().take(20) {
                 events::emit(world, p, NORMAL, "Nominated", &msg, "karpenter");
             }
-            let launched = format!(
-                "Launched NodeClaim {} ({}) for {} pod(s)",
-                name(&claim),
-                claim["metadata"]["labels"]["node.kubernetes.io/instance-type"]
-                    .as_str()
-                    .unwrap_or(""),
-                list.len()
-            );
-            events::emit(world, &claim, NORMAL, "Launched", &launched, "karpenter");
         }
     }
 }

@@ -89,6 +89,8 @@ struct Slot {
     ready_since: Option<jiff::Timestamp>,
     host_ip: Value,
     zone: String,
+    /// Tainted `karpenter.sh/disrupted`: on its way out.
+    disrupted: bool,
 }
 
 /// Above this many pending pods in one pass, a binding and the kubelet's first status
@@ -167,6 +169,10 @@ pub fn run(world: &mut World, cx: &mut Cx) -> Vec<Arc<Value>> {
                     .and_then(|a| a.iter().find(|x| x["type"] == "InternalIP"))
                     .map(|a| a["address"].clone())
                     .unwrap_or(json!("")),
+                disrupted: n["spec"]["taints"].as_array().is_some_and(|ts| {
+                    ts.iter()
+                        .any(|t| t["key"] == super::disruption::DISRUPTED_TAINT)
+                }),
                 zone: n["metadata"]["labels"]["topology.kubernetes.io/zone"]
                     .as_str()
                     .unwrap_or("")
@@ -174,13 +180,13 @@ pub fn run(world: &mut World, cx: &mut Cx) -> Vec<Arc<Value>> {
             }
         })
         .collect();
-    let total_nodes = world.kube.len(Res::Nodes);
     let mut cursor = 0usize;
     let mut failed_shapes: HashSet<String> = HashSet::new();
     let mut unschedulable = Vec::new();
     let mut bound_events = 0usize;
     let mut nominated_nodes: Vec<String> = Vec::new();
     let batch = pending.len() > BATCH_BIND;
+    let any_disrupted = slots.iter().any(|s| s.disrupted);
     let now_s = world.now_rfc3339();
     for pod in pending {
         let need = requests(&pod);
@@ -195,21 +201,28 @@ pub fn run(world: &mut World, cx: &mut Cx) -> Vec<Arc<Value>> {
         let mut chosen = None;
         if !failed_shapes.contains(&shape) {
             let n = slots.len();
-            for step in 0..n {
-                let i = (cursor + step) % n;
-                let s = &slots[i];
-                if s.free.fits(&need)
-                    && tolerates_all(&pod, &s.taints)
-                    && selects(&pod, &s.labels, &s.name)
-                {
-                    chosen = Some(i);
+            // nodes being disrupted only when nothing else takes the pod
+            'passes: for disrupted_ok in [false, true] {
+                for step in 0..n {
+                    let i = (cursor + step) % n;
+                    let s = &slots[i];
+                    if s.disrupted == disrupted_ok
+                        && s.free.fits(&need)
+                        && tolerates_all(&pod, &s.taints)
+                        && selects(&pod, &s.labels, &s.name)
+                    {
+                        chosen = Some(i);
+                        break 'passes;
+                    }
+                }
+                if !any_disrupted {
                     break;
                 }
             }
         }
         let Some(i) = chosen else {
             failed_shapes.insert(shape);
-            mark_unschedulable(world, &pod, total_nodes);
+            mark_unschedulable(world, &pod, &slots, unschedulable.len() < 20);
             unschedulable.push(pod);
             continue;
         };
@@ -279,16 +292,61 @@ pub fn run(world: &mut World, cx: &mut Cx) -> Vec<Arc<Value>> {
     unschedulable
 }
 
-fn mark_unschedulable(world: &mut World, pod: &Value, total_nodes: usize) {
+/// Why no node takes `pod`, in the scheduler's words ("0/2 nodes are available: 1 Insufficient
+/// cpu, 1 node(s) had untolerated taint {karpenter.sh/disrupted: }. ...").
+fn why_not(world: &World, pod: &Value, slots: &[Slot]) -> String {
+    let total = world.kube.len(Res::Nodes);
+    if total == 0 {
+        return "no nodes available to schedule pods".into();
+    }
+    let need = requests(pod);
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for n in world.kube.iter(Res::Nodes) {
+        let taints = n["spec"]["taints"].as_array().cloned().unwrap_or_default();
+        let untolerated = taints.iter().find(|t| {
+            matches!(t["effect"].as_str(), Some("NoSchedule") | Some("NoExecute"))
+                && !tolerates_taint(&pod["spec"]["tolerations"], t)
+        });
+        let reason = if let Some(t) = untolerated {
+            format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                t["key"].as_str().unwrap_or(""),
+                t["value"].as_str().unwrap_or("")
+            )
+        } else if !node_ready(n) {
+            "node(s) were not ready".into()
+        } else if n["spec"]["unschedulable"] == true {
+            "node(s) were unschedulable".into()
+        } else if !selects(pod, &super::util::labels(n), name(n)) {
+            "node(s) didn't match Pod's node affinity/selector".into()
+        } else {
+            match slots.iter().find(|s| s.name == name(n)).map(|s| s.free) {
+                Some(f) if need.cpu_m > f.cpu_m => "Insufficient cpu".into(),
+                Some(f) if need.mem > f.mem => "Insufficient memory".into(),
+                Some(f) if need.pods > f.pods => "Too many pods".into(),
+                _ => "node(s) were being deleted".into(),
+            }
+        };
+        *reasons.entry(reason).or_default() += 1;
+    }
+    let list: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    format!(
+        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
+        list.join(", ")
+    )
+}
+
+fn mark_unschedulable(world: &mut World, pod: &Value, slots: &[Slot], explain: bool) {
     let already = condition(&pod["status"]["conditions"], "PodScheduled")
         .is_some_and(|c| c["status"] == "False");
     if already {
         return;
     }
-    let msg = if total_nodes == 0 {
-        "no nodes available to schedule pods".to_string()
+    let msg = if explain {
+        why_not(world, pod, slots)
     } else {
-        format!("0/{total_nodes} nodes are available: {total_nodes} Insufficient cpu. preemption: 0/{total_nodes} nodes are available: {total_nodes} No preemption victims found for incoming pod.")
+        let total = world.kube.len(Res::Nodes);
+        format!("0/{total} nodes are available.")
     };
     let now = world.now;
     let m = msg.clone();

@@ -64,6 +64,7 @@ pub fn world() -> World {
             region: "ap-northeast-1".into(),
             kube_cluster: "interesting-funk-otter".into(),
             clusters,
+            subnets,
             ..Default::default()
         },
         kube: Store::new(200_000, 7),
@@ -71,7 +72,22 @@ pub fn world() -> World {
         faults: Default::default(),
         timings: Timings::default(),
         rng: Rng::new(42),
+        engine: Default::default(),
     };
+    w.kube
+        .create(
+            Res::NodeClasses,
+            json!({
+                "metadata": {"name": "default"},
+                "spec": {
+                    "role": "AmazonEKSAutoNodeRole",
+                    "subnetSelectorTerms": [{"id": "subnet-0a"}, {"id": "subnet-0c"}],
+                    "securityGroupSelectorTerms": [{"id": "sg-0123456789abcdef0"}],
+                },
+            }),
+            now,
+        )
+        .unwrap();
     let reqs = json!([
         {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["on-demand"]},
         {"key": "eks.amazonaws.com/instance-category", "operator": "In", "values": ["c", "m", "r"]},

@@ -75,12 +75,13 @@ fn verb(method: &Method, t: &Target, watch: bool) -> Result<&'static str, ApiErr
         ("GET", None) if t.name.is_some() => "get",
         ("GET", None) => "list",
         ("GET", Some("status" | "scale")) => "get",
+        ("GET", Some("log")) if t.res == Res::Pods => "get",
         ("POST", Some("eviction")) if t.res == Res::Pods => "evict",
         ("POST", None) if t.name.is_none() => "create",
         ("PUT", None | Some("status" | "scale")) if t.name.is_some() => "update",
         ("PATCH", None | Some("status" | "scale")) if t.name.is_some() => "patch",
         ("DELETE", None) if t.name.is_some() => "delete",
-        (_, Some(s)) if !matches!(s, "status" | "scale" | "eviction") => {
+        (_, Some(s)) if !matches!(s, "status" | "scale" | "eviction" | "log") => {
             return Err(status::path_not_found())
         }
         _ => return Err(status::method_not_allowed()),
@@ -183,6 +184,7 @@ async fn handle(
         "list" => list::list(shared, &t, &q, repr).await,
         "get" => match t.sub.as_deref() {
             Some("scale") => subres::get_scale(shared, &t),
+            Some("log") => subres::log(shared, &t),
             _ if t.sub.is_some() => list::get(shared, &t, &q, query::Repr::Object),
             _ => list::get(shared, &t, &q, repr),
         },
@@ -225,8 +227,8 @@ mod tests {
         assert_eq!(verb(&Method::PATCH, &scale, false).unwrap(), "patch");
         assert_eq!(verb(&Method::POST, &pod, false).unwrap_err().code, 405);
         assert_eq!(verb(&Method::DELETE, &pods, false).unwrap_err().code, 405);
-        let log = target("/api/v1/namespaces/default/pods/web/log");
-        assert_eq!(verb(&Method::GET, &log, false).unwrap_err().code, 404);
+        let exec = target("/api/v1/namespaces/default/pods/web/exec");
+        assert_eq!(verb(&Method::GET, &exec, false).unwrap_err().code, 404);
     }
 
     #[test]

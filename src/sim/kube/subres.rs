@@ -1,6 +1,7 @@
 //! Subresources with their own shapes: `pods/eviction` (policy/v1 Eviction, answered through the
 //! engine's PDB logic with the API server's 201/429/500 statuses) and `deployments/scale`,
-//! `replicasets/scale` (autoscaling/v1 Scale).
+//! `replicasets/scale` (autoscaling/v1 Scale), and `pods/log` (the emulated containers print
+//! nothing).
 
 use serde_json::{json, Value};
 
@@ -87,6 +88,35 @@ pub fn evict(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response, ApiEr
         Err(r) if r.code == 404 => Err(status::not_found(Res::Pods, name)),
         Err(r) => Err(ApiError::new(r.code, r.reason, r.message)),
     }
+}
+
+/// GET pods/{name}/log: empty for a started container, the kubelet's refusal otherwise.
+pub fn log(shared: &Shared, t: &Target) -> Result<Response, ApiError> {
+    let name = t.name.as_deref().unwrap_or("");
+    let w = lock(shared);
+    let pod = w
+        .kube
+        .get(Res::Pods, t.namespace.as_deref().unwrap_or("default"), name)
+        .ok_or_else(|| status::not_found(Res::Pods, name))?;
+    let container = pod["spec"]["containers"][0]["name"].as_str().unwrap_or("");
+    let started = pod["status"]["containerStatuses"]
+        .as_array()
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c["state"]["running"].is_object() || c["state"]["terminated"].is_object())
+        });
+    if !started {
+        let reason = pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"]
+            .as_str()
+            .unwrap_or("ContainerCreating");
+        return Err(status::bad_request(format!(
+            "container \"{container}\" in pod \"{name}\" is waiting to start: {reason}"
+        )));
+    }
+    Ok(axum::response::IntoResponse::into_response((
+        [(axum::http::header::CONTENT_TYPE, "text/plain")],
+        "",
+    )))
 }
 
 /// The autoscaling/v1 Scale of a Deployment or ReplicaSet.

@@ -187,7 +187,7 @@ pub fn watch(shared: &Shared, t: &Target, q: &Query, repr: Repr) -> Result<Respo
             }
             Some(rv) => match w.kube.events_since(res, rv) {
                 Ok(evs) => evs.iter().map(|e| (e.kind, e.object.clone())).collect(),
-                Err(()) => {
+                Err(_compacted) => {
                     let (tx, body) = mpsc::channel(1);
                     let _ = tx.try_send(gone_line(rv, current));
                     return Ok(stream_response(body, repr));

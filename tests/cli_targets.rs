@@ -1,0 +1,75 @@
+//! Choosing the cluster and the endpoints: flags, the kube context's ARN, and the variables the AWS
+//! SDK and kube read themselves (KUBECONFIG with several files, AWS_ENDPOINT_URL, AWS_REGION).
+
+mod common;
+
+use serde_json::Value;
+
+fn cluster_and_region(out: &str) -> (String, String) {
+    let v: Value = serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    (
+        v["cluster"].as_str().unwrap().to_string(),
+        v["region"].as_str().unwrap().to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn context_flag_picks_from_a_merged_kubeconfig() {
+    let sim = common::start_sim("article", true).await;
+    let dir = tempfile::tempdir().unwrap();
+    // A first file whose current context points at nothing useful.
+    let first = dir.path().join("first");
+    std::fs::write(
+        &first,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: dead\n  cluster:\n    server: http://127.0.0.1:1\ncontexts:\n- name: dead\n  context:\n    cluster: dead\n    user: dead\ncurrent-context: dead\nusers:\n- name: dead\n  user:\n    token: x\n",
+    )
+    .unwrap();
+    let merged = format!("{}:{}", first.display(), sim.kubeconfig.display());
+    let mut cmd = common::eksauto(&sim);
+    cmd.env("KUBECONFIG", &merged)
+        .args(["preflight", "-o", "json", "--context", &sim.cluster_arn]);
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        cluster_and_region(&out),
+        ("interesting-funk-otter".into(), "ap-northeast-1".into())
+    );
+    // Without --context the first file's current context wins, and its API server is down.
+    let mut cmd = common::eksauto(&sim);
+    cmd.env("KUBECONFIG", &merged)
+        .args(["preflight", "--cluster", "interesting-funk-otter"]);
+    let (code, _, err) = common::run(cmd).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("cannot reach the Kubernetes API server"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flags_replace_the_environment() {
+    let sim = common::start_sim("article", true).await;
+    let mut cmd = common::eksauto(&sim);
+    cmd.env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("KUBECONFIG")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("HOME", "/nonexistent")
+        .args(["preflight", "-o", "json", "--endpoint-url", &sim.aws_url])
+        .arg("--kubeconfig")
+        .arg(&sim.kubeconfig);
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "{err}");
+    // Region from the context's ARN, cluster from the context.
+    assert_eq!(
+        cluster_and_region(&out),
+        ("interesting-funk-otter".into(), "ap-northeast-1".into())
+    );
+    // An explicit region that contradicts the context is refused rather than mixing clusters.
+    let mut cmd = common::eksauto(&sim);
+    cmd.args(["preflight", "--region", "eu-west-1"]);
+    let (code, _, err) = common::run(cmd).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("pass --context"), "{err}");
+}
