@@ -64,7 +64,7 @@ pub fn pdb(
     PdbFacts {
         namespace: ns.into(),
         name: name.into(),
-        selector,
+        selector: Some(selector),
         min_available: min.map(|s| IntOrPercent::parse(s).unwrap()),
         max_unavailable: max.map(|s| IntOrPercent::parse(s).unwrap()),
         unhealthy_pod_eviction_policy: None,

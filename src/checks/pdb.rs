@@ -36,7 +36,7 @@ pub(crate) fn selected<'a>(
         .map(|pods| {
             pods.iter()
                 .copied()
-                .filter(|p| pdb.selector.matches(&p.labels))
+                .filter(|p| pdb.selects(&p.labels))
                 .collect()
         })
         .unwrap_or_default()
@@ -173,7 +173,7 @@ pub fn pdb003(f: &Facts) -> Vec<Finding> {
             };
             let mut names: Vec<String> = pdbs
                 .iter()
-                .filter(|pdb| pdb.selector.matches(&p.labels))
+                .filter(|pdb| pdb.selects(&p.labels))
                 .map(|pdb| pdb.name.clone())
                 .collect();
             if names.len() > 1 {
@@ -229,7 +229,7 @@ pub fn pdb004(f: &Facts) -> Vec<Finding> {
                         "PDB004",
                         Severity::Warn,
                         subject(pdb),
-                        format!("selects no pods (selector {})", pdb.selector.display()),
+                        format!("selects no pods (selector {})", pdb.selector_display()),
                     )
                     .fix("Fix the selector to match the workload's pod labels, or delete the PDB."),
                 );
@@ -342,7 +342,7 @@ mod tests {
     fn pdb004_selects_nothing() {
         assert_eq!(only(pdb004(&article())).severity, Severity::Pass);
         let mut facts = article();
-        kube(&mut facts).pdbs[0].selector = LabelSelector::labels([("app", "nope")]);
+        kube(&mut facts).pdbs[0].selector = Some(LabelSelector::labels([("app", "nope")]));
         let f = only(pdb004(&facts));
         assert_eq!(f.severity, Severity::Warn);
         assert!(f.message.contains("app=nope"));

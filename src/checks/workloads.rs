@@ -21,7 +21,7 @@ pub fn wrk001(f: &Facts) -> Vec<Finding> {
             let covered = k
                 .pdbs
                 .iter()
-                .any(|p| p.namespace == w.namespace && p.selector.matches(&w.pod_template_labels));
+                .any(|p| p.namespace == w.namespace && p.selects(&w.pod_template_labels));
             if covered {
                 continue;
             }

@@ -280,7 +280,9 @@ fn pdb_facts(p: &PodDisruptionBudget) -> PdbFacts {
     PdbFacts {
         namespace: p.metadata.namespace.clone().unwrap_or_default(),
         name: p.metadata.name.clone().unwrap_or_default(),
-        selector: selector(spec.and_then(|s| s.selector.as_ref())),
+        selector: spec
+            .and_then(|s| s.selector.as_ref())
+            .map(|s| selector(Some(s))),
         min_available: int_or_percent(spec.and_then(|s| s.min_available.as_ref())),
         max_unavailable: int_or_percent(spec.and_then(|s| s.max_unavailable.as_ref())),
         unhealthy_pod_eviction_policy: spec.and_then(|s| s.unhealthy_pod_eviction_policy.clone()),
@@ -460,7 +462,21 @@ mod tests {
         .unwrap();
         let f = pdb_facts(&pdb);
         assert_eq!(f.min_available, Some(IntOrPercent::Percent(80)));
-        assert_eq!(f.status.unwrap().disruptions_allowed, 2);
-        assert_eq!(f.selector.display(), "app=myapp");
+        assert_eq!(f.status.as_ref().unwrap().disruptions_allowed, 2);
+        assert_eq!(f.selector_display(), "app=myapp");
+        let myapp = [("app".to_string(), "myapp".to_string())].into();
+        assert!(f.selects(&myapp));
+
+        // policy/v1: a null selector selects no pods, an empty one selects them all.
+        let null: PodDisruptionBudget = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "n", "namespace": "default"}, "spec": {"minAvailable": 1}
+        }))
+        .unwrap();
+        assert!(!pdb_facts(&null).selects(&myapp));
+        let empty: PodDisruptionBudget = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "e", "namespace": "default"}, "spec": {"minAvailable": 1, "selector": {}}
+        }))
+        .unwrap();
+        assert!(pdb_facts(&empty).selects(&myapp));
     }
 }

@@ -398,14 +398,30 @@ impl PodFacts {
 pub struct PdbFacts {
     pub namespace: String,
     pub name: String,
-    /// `spec.selector` (a PDB with an empty selector selects every pod of its namespace).
-    pub selector: LabelSelector,
+    /// `spec.selector`: an empty selector selects every pod of its namespace; a missing one (null)
+    /// selects none (policy/v1).
+    pub selector: Option<LabelSelector>,
     pub min_available: Option<IntOrPercent>,
     pub max_unavailable: Option<IntOrPercent>,
     /// `IfHealthyBudget` (default) or `AlwaysAllow`.
     pub unhealthy_pod_eviction_policy: Option<String>,
     /// `status`, when the disruption controller has reported one.
     pub status: Option<PdbStatus>,
+}
+
+impl PdbFacts {
+    /// Whether the PDB covers a pod with these labels (same namespace assumed).
+    pub fn selects(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.selector.as_ref().is_some_and(|s| s.matches(labels))
+    }
+
+    /// The selector as `kubectl` would show it.
+    pub fn selector_display(&self) -> String {
+        match &self.selector {
+            Some(s) => s.display(),
+            None => "<none>".into(),
+        }
+    }
 }
 
 /// `PodDisruptionBudget.status`.
