@@ -162,6 +162,7 @@ async fn bind(port: u16) -> Result<TcpListener, SimError> {
 pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
     let scenario = scenario::load(opts.scenario.as_deref().unwrap_or(scenario::DEFAULT))?;
     let mut world = scenario::build_world(&scenario)?;
+    release_free_memory();
     if opts.latency_ms > 0 {
         world.faults.latency_ms = opts.latency_ms;
     }
@@ -264,6 +265,16 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         tasks,
         _tempdir: tempdir,
     })
+}
+
+/// Hands the memory freed by the warm-up's churn (every pod passes through several versions) back
+/// to the operating system; glibc's allocator would otherwise keep it as part of the process.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of the allocator's heaps to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// `eksauto sim`: start, print the `export` lines, serve until interrupted.
