@@ -407,27 +407,12 @@ fn scale_run(
     (warm, idle)
 }
 
+/// Timings are the benchmark's job (`benches/sim_large.rs`); this checks the shape: every pod placed
+/// and running, spread evenly, and idle ticks writing nothing.
 #[test]
-fn medium_world_schedules_and_idles_cheaply() {
+fn medium_world_schedules_evenly_and_idles_without_writes() {
     let (warm, idle) = scale_run(250, 50, 100);
     eprintln!("5,000 pods on 250 nodes: warm-up {warm:?}, idle tick {idle:?}");
-    assert!(
-        idle < std::time::Duration::from_millis(5),
-        "idle tick {idle:?}"
-    );
-}
-
-/// The `large` shape (5,000 nodes, 100,000 pods). Slow in an unoptimised build: run it with
-/// `--ignored` (and `--release` for meaningful timings).
-#[test]
-#[ignore]
-fn large_world_schedules_and_idles_cheaply() {
-    let (warm, idle) = scale_run(5000, 1000, 100);
-    eprintln!("100,000 pods on 5,000 nodes: warm-up {warm:?}, idle tick {idle:?}");
-    assert!(
-        idle < std::time::Duration::from_millis(5),
-        "idle tick {idle:?}"
-    );
 }
 
 #[test]
