@@ -37,17 +37,20 @@ pub fn run(world: &mut World, _cx: &mut Cx) {
     replicasets(world);
 }
 
-fn deployments(world: &mut World) {
-    let deps: Vec<Arc<Value>> = world.kube.iter(Res::Deployments).cloned().collect();
-    let mut rs_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
-    for rs in world.kube.iter(Res::ReplicaSets) {
-        if let Some(o) = controller_uid(rs) {
-            rs_by_owner
-                .entry(o.to_string())
-                .or_default()
-                .push(rs.clone());
+/// Objects of `res` grouped by the uid of their controlling owner.
+fn by_controller(world: &World, res: Res) -> HashMap<String, Vec<Arc<Value>>> {
+    let mut owned: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
+    for obj in world.kube.iter(res) {
+        if let Some(o) = controller_uid(obj) {
+            owned.entry(o.to_string()).or_default().push(obj.clone());
         }
     }
+    owned
+}
+
+fn deployments(world: &mut World) {
+    let deps: Vec<Arc<Value>> = world.kube.iter(Res::Deployments).cloned().collect();
+    let mut rs_by_owner = by_controller(world, Res::ReplicaSets);
     for d in deps {
         let ns = namespace(&d).to_string();
         let want = replicas(&d);
@@ -253,15 +256,7 @@ fn deployment_status(world: &mut World, d: &Value, rs_name: &str) {
 
 fn replicasets(world: &mut World) {
     let sets: Vec<Arc<Value>> = world.kube.iter(Res::ReplicaSets).cloned().collect();
-    let mut pods_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
-    for p in world.kube.iter(Res::Pods) {
-        if let Some(o) = controller_uid(p) {
-            pods_by_owner
-                .entry(o.to_string())
-                .or_default()
-                .push(p.clone());
-        }
-    }
+    let mut pods_by_owner = by_controller(world, Res::Pods);
     for rs in sets {
         let ns = namespace(&rs).to_string();
         let want = replicas(&rs);
