@@ -4,8 +4,10 @@
 
 use std::time::{Duration, Instant};
 
+use aws_sdk_eks::primitives::DateTime;
 use aws_sdk_eks::types::{
-    Cluster, Insight, InsightStatusValue, InsightSummary, InsightsRefreshStatus,
+    Category, Cluster, Insight, InsightStatus, InsightStatusValue, InsightSummary,
+    InsightsRefreshStatus,
 };
 use futures::stream::{self, StreamExt, TryStreamExt};
 
@@ -307,42 +309,43 @@ pub async fn insights(
 }
 
 fn summary_facts(s: &InsightSummary) -> InsightFacts {
-    let status = s.insight_status();
+    insight_head(
+        s.id(),
+        s.name(),
+        s.category(),
+        s.kubernetes_version(),
+        s.insight_status(),
+        s.last_refresh_time(),
+    )
+}
+
+/// The fields a ListInsights summary and a full DescribeInsight answer share.
+fn insight_head(
+    id: Option<&str>,
+    name: Option<&str>,
+    category: Option<&Category>,
+    kubernetes_version: Option<&str>,
+    status: Option<&InsightStatus>,
+    last_refresh: Option<&DateTime>,
+) -> InsightFacts {
     InsightFacts {
-        id: s.id().unwrap_or_default().into(),
-        name: s.name().unwrap_or_default().into(),
-        category: s
-            .category()
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default(),
-        kubernetes_version: s.kubernetes_version().unwrap_or_default().into(),
+        id: id.unwrap_or_default().into(),
+        name: name.unwrap_or_default().into(),
+        category: category.map(|c| c.as_str().to_string()).unwrap_or_default(),
+        kubernetes_version: kubernetes_version.unwrap_or_default().into(),
         status: status
             .and_then(|s| s.status())
             .map(|s| s.as_str().to_string())
             .unwrap_or_default(),
         reason: status.and_then(|s| s.reason()).unwrap_or_default().into(),
-        last_refresh: timestamp(s.last_refresh_time()),
+        last_refresh: timestamp(last_refresh),
         recommendation: String::new(),
         deprecations: Vec::new(),
     }
 }
 
 fn insight_facts(i: &Insight) -> InsightFacts {
-    let status = i.insight_status();
     InsightFacts {
-        id: i.id().unwrap_or_default().into(),
-        name: i.name().unwrap_or_default().into(),
-        category: i
-            .category()
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default(),
-        kubernetes_version: i.kubernetes_version().unwrap_or_default().into(),
-        status: status
-            .and_then(|s| s.status())
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_default(),
-        reason: status.and_then(|s| s.reason()).unwrap_or_default().into(),
-        last_refresh: timestamp(i.last_refresh_time()),
         recommendation: i.recommendation().unwrap_or_default().into(),
         deprecations: i
             .category_specific_summary()
@@ -368,6 +371,14 @@ fn insight_facts(i: &Insight) -> InsightFacts {
                     .collect(),
             })
             .collect(),
+        ..insight_head(
+            i.id(),
+            i.name(),
+            i.category(),
+            i.kubernetes_version(),
+            i.insight_status(),
+            i.last_refresh_time(),
+        )
     }
 }
 
