@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::wire::normalized;
-use super::{find, listing, page};
+use super::{find, query_listing};
 use crate::sim::aws::errors::ApiError;
 use crate::sim::aws::request::AwsRequest;
 use crate::sim::world::World;
@@ -21,13 +21,7 @@ pub fn list(world: &mut World, name: &str, req: &AwsRequest) -> Result<Value, Ap
         .filter_map(addon_name)
         .map(|n| json!(n))
         .collect();
-    let (items, next) = page(
-        &names,
-        req.query_param("maxResults"),
-        req.query_param("nextToken"),
-        100,
-    )?;
-    Ok(listing("addons", items, next))
+    query_listing(req, "addons", &names, 100)
 }
 
 pub fn describe(world: &mut World, name: &str, addon: &str) -> Result<Value, ApiError> {
@@ -108,13 +102,7 @@ pub fn versions(world: &mut World, req: &AwsRequest) -> Result<Value, ApiError> 
         })
         .map(|a| normalized(&a))
         .collect();
-    let (items, next) = page(
-        &matching,
-        req.query_param("maxResults"),
-        req.query_param("nextToken"),
-        100,
-    )?;
-    Ok(listing("addons", items, next))
+    query_listing(req, "addons", &matching, 100)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::wire::ts;
-use super::{find, listing, page};
+use super::{find, query_listing};
 use crate::sim::aws::errors::ApiError;
 use crate::sim::aws::request::AwsRequest;
 use crate::sim::world::{Cluster, World};
@@ -25,13 +25,7 @@ pub fn list(world: &mut World, req: &AwsRequest) -> Result<Value, ApiError> {
         .keys()
         .map(|n| Value::String(n.clone()))
         .collect();
-    let (items, next) = page(
-        &names,
-        req.query_param("maxResults"),
-        req.query_param("nextToken"),
-        100,
-    )?;
-    Ok(listing("clusters", items, next))
+    query_listing(req, "clusters", &names, 100)
 }
 
 /// FNV-1a: stable identifiers derived from a cluster's ARN (no randomness consumed).

@@ -176,6 +176,23 @@ fn page_error(e: PageError) -> ApiError {
     }
 }
 
+/// The listing of a GET list operation: the page of `items` its query string's maxResults /
+/// nextToken ask for, under `key`.
+pub(crate) fn query_listing(
+    req: &AwsRequest,
+    key: &str,
+    items: &[Value],
+    default_max: usize,
+) -> Result<Value, ApiError> {
+    let (items, next) = page(
+        items,
+        req.query_param("maxResults"),
+        req.query_param("nextToken"),
+        default_max,
+    )?;
+    Ok(listing(key, items, next))
+}
+
 /// `{"key": [...], "nextToken": ...}`.
 pub(crate) fn listing(key: &str, items: Vec<Value>, next: Option<String>) -> Value {
     let mut m = serde_json::Map::new();

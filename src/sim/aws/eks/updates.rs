@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::wire::ts;
-use super::{body, find, find_mut, invalid_parameter, listing, page};
+use super::{body, find, find_mut, invalid_parameter, query_listing};
 use crate::sim::aws::errors::ApiError;
 use crate::sim::aws::request::AwsRequest;
 use crate::sim::world::{Update, World};
@@ -188,13 +188,7 @@ pub fn list(world: &mut World, name: &str, req: &AwsRequest) -> Result<Value, Ap
     } else {
         cluster.updates.iter().map(|u| json!(u.id)).collect()
     };
-    let (items, next) = page(
-        &ids,
-        req.query_param("maxResults"),
-        req.query_param("nextToken"),
-        50,
-    )?;
-    Ok(listing("updateIds", items, next))
+    query_listing(req, "updateIds", &ids, 50)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::wire::normalized;
-use super::{invalid_parameter, listing, page};
+use super::{invalid_parameter, query_listing};
 use crate::sim::aws::errors::ApiError;
 use crate::sim::aws::request::AwsRequest;
 use crate::sim::world::World;
@@ -63,11 +63,5 @@ pub fn describe(world: &mut World, req: &AwsRequest) -> Result<Value, ApiError> 
         .filter(|v| version_status.is_none_or(|s| text(v, "versionStatus") == Some(s)))
         .map(|v| normalized(&v))
         .collect();
-    let (items, next) = page(
-        &matching,
-        req.query_param("maxResults"),
-        req.query_param("nextToken"),
-        100,
-    )?;
-    Ok(listing("clusterVersions", items, next))
+    query_listing(req, "clusterVersions", &matching, 100)
 }
