@@ -37,6 +37,10 @@ pub async fn aws(global: &GlobalArgs, fallback_region: Option<&str>) -> Result<A
             .operation_timeout(Duration::from_secs(90))
             .build(),
     );
+    let profile = named_profile(global);
+    if let Some(name) = &profile {
+        ensure_profile_exists(name).await?;
+    }
     if let Some(profile) = &global.profile {
         loader = loader.profile_name(profile);
     }
@@ -70,10 +74,8 @@ pub async fn aws(global: &GlobalArgs, fallback_region: Option<&str>) -> Result<A
     }
     let endpoint = |service: &'static str, host: String| AwsEndpoint {
         service,
-        url: config
-            .endpoint_url()
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("https://{host}")),
+        url: endpoint_url(&config, service).unwrap_or_else(|| format!("https://{host}")),
+        profile: profile.clone(),
     };
     let eks_endpoint = endpoint("EKS", format!("eks.{region}.amazonaws.com"));
     let ec2_endpoint = endpoint("EC2", format!("ec2.{region}.amazonaws.com"));
@@ -94,9 +96,68 @@ fn check_url(url: &str, flag: &str) -> Result<(), Error> {
     match url.parse::<http::Uri>() {
         Ok(u) if u.scheme().is_some() && u.host().is_some() => Ok(()),
         _ => Err(Error::Usage(format!(
-            "{url:?} is not a URL for {flag}: use e.g. https://eks.ap-northeast-1.amazonaws.com or http://127.0.0.1:4566"
+            "{url:?} is not a URL for {flag} (one endpoint for EKS, EC2 and IAM): use e.g. http://127.0.0.1:4566, or set AWS_ENDPOINT_URL_EKS / _EC2 / _IAM for one service each"
         ))),
     }
+}
+
+/// The profile the credentials come from when one is named: `--profile`, else `AWS_PROFILE`.
+fn named_profile(global: &GlobalArgs) -> Option<String> {
+    global
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+}
+
+/// A named profile must be defined in the config or credentials file; otherwise the SDK's chain
+/// silently moves on and ends with a misleading "no credentials" or instance-metadata error.
+async fn ensure_profile_exists(name: &str) -> Result<(), Error> {
+    use aws_runtime::env_config::file::EnvConfigFiles;
+    use aws_types::os_shim_internal::{Env, Fs};
+    let set = aws_config::profile::load(
+        &Fs::real(),
+        &Env::real(),
+        &EnvConfigFiles::default(),
+        Some(name.to_string().into()),
+    )
+    .await;
+    match set {
+        Ok(set) if set.get_profile(name).is_some() => Ok(()),
+        Ok(_) => Err(Error::UnknownProfile {
+            profile: name.to_string(),
+        }),
+        // An unreadable file is the SDK's to report, with its own words.
+        Err(e) => {
+            tracing::debug!(error = %e, "profile files could not be read");
+            Ok(())
+        }
+    }
+}
+
+/// The endpoint URL the SDK will use for `service`, decided as the SDK decides it: an explicit
+/// `--endpoint-url` first, then the service's own setting (`AWS_ENDPOINT_URL_EKS`, or
+/// `endpoint_url` in the profile's `services` section), then `AWS_ENDPOINT_URL`. `None`: the
+/// service's public regional endpoint.
+fn endpoint_url(config: &aws_config::SdkConfig, service: &str) -> Option<String> {
+    use aws_types::service_config::ServiceConfigKey;
+    if config.get_origin("endpoint_url").is_client_config() {
+        return config.endpoint_url().map(str::to_string);
+    }
+    config
+        .service_config()
+        .and_then(|c| {
+            c.load_config(
+                ServiceConfigKey::builder()
+                    .service_id(service)
+                    .env("AWS_ENDPOINT_URL")
+                    .profile("endpoint_url")
+                    .build()
+                    .ok()?,
+            )
+        })
+        .or_else(|| config.endpoint_url().map(str::to_string))
 }
 
 /// A kubeconfig that was read, and the context chosen in it.

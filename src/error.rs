@@ -5,6 +5,7 @@
 use std::error::Error as StdError;
 use std::fmt::Write as _;
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_eks::error::{ProvideErrorMetadata, SdkError};
 
 use crate::sim::SimError;
@@ -46,9 +47,26 @@ pub enum Error {
     /// Any other answer an API gave to a call the command cannot do without.
     #[error("{operation} failed: {detail}")]
     Api { operation: String, detail: String },
-    /// The SDK's credential chain found nothing.
-    #[error("no AWS credentials found: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; for an SSO profile run aws sso login")]
-    NoCredentials,
+    /// The SDK's credential chain found nothing (no keys, no profile, no instance or container
+    /// role).
+    #[error("no AWS credentials found{}: run aws configure (access keys) or aws sso login --profile NAME (IAM Identity Center), then set AWS_PROFILE or pass --profile; in CloudShell the shell's own credentials work once AWS_PROFILE and AWS_ACCESS_KEY_ID are unset", profile_note(.profile))]
+    NoCredentials {
+        /// The profile that was looked at, when one was named.
+        profile: Option<String>,
+    },
+    /// `--profile` / `AWS_PROFILE` names a profile no config or credentials file defines.
+    #[error("AWS profile {profile:?} is not defined in ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE): pick one from aws configure list-profiles, or create it with aws configure --profile {profile} or aws configure sso")]
+    UnknownProfile { profile: String },
+    /// The IAM Identity Center (SSO) session behind the profile has expired or was never started.
+    #[error("the AWS SSO session of profile {profile:?} has expired or was never started: run aws sso login --profile {profile}, then re-run")]
+    SsoExpired { profile: String },
+    /// The credential chain failed for another reason (a broken profile, a failing
+    /// credential_process, ...).
+    #[error("AWS credentials could not be loaded{}: {detail} — check the profile with aws configure list, or pass --profile", profile_note(.profile))]
+    Credentials {
+        profile: Option<String>,
+        detail: String,
+    },
     /// A bounded wait ran out.
     #[error("{0}")]
     Timeout(String),
@@ -56,6 +74,13 @@ pub enum Error {
     Interrupted,
     #[error("{0}")]
     Sim(#[from] SimError),
+}
+
+fn profile_note(profile: &Option<String>) -> String {
+    match profile {
+        Some(p) => format!(" for profile {p:?}"),
+        None => String::new(),
+    }
 }
 
 fn cluster_list(region: &str, clusters: &Result<Vec<String>, String>) -> String {
@@ -182,15 +207,71 @@ fn is_access_code(code: &str) -> bool {
     )
 }
 
-/// Where an AWS service is reached, for messages.
+/// Where and as whom an AWS service is reached, for messages.
 #[derive(Debug, Clone)]
 pub struct AwsEndpoint {
     /// "EKS", "EC2", "IAM".
     pub service: &'static str,
+    /// The endpoint the SDK sends this service's calls to.
     pub url: String,
+    /// The named profile the credentials come from (`--profile`, else `AWS_PROFILE`).
+    pub profile: Option<String>,
 }
 
-/// Sorts an SDK error into "no answer" and "the service said no".
+/// What to check when a service's endpoint does not answer: the options that set it.
+fn endpoint_hint(service: &str) -> &'static str {
+    match service {
+        "EC2" => "check --endpoint-url / AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EC2, --region and your network",
+        "IAM" => "check --endpoint-url / AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_IAM and your network",
+        _ => "check --endpoint-url / AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EKS, --region and your network",
+    }
+}
+
+/// The credential chain's error, when that is why a call could not be sent: the SDK resolves the
+/// identity before sending and reports its failure as a dispatch failure whose source chain holds
+/// the [`CredentialsError`].
+fn credentials_error<'a>(err: &'a (dyn StdError + 'static)) -> Option<&'a CredentialsError> {
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if let Some(c) = e.downcast_ref::<CredentialsError>() {
+            return Some(c);
+        }
+        cur = e.source();
+    }
+    None
+}
+
+/// One clear error for a credential chain that produced nothing: no credentials at all (nothing
+/// configured; the instance metadata service refusing or absent counts as nothing), an expired
+/// or missing SSO session, or a broken configuration.
+pub fn credentials_failure(err: &CredentialsError, profile: Option<&str>) -> Error {
+    let detail = chain(err);
+    let lower = detail.to_ascii_lowercase();
+    tracing::debug!(%detail, "credential chain failed");
+    let profile_name = || profile.unwrap_or("default").to_string();
+    if lower.contains("sso") && (lower.contains("expired") || lower.contains("token")) {
+        return Error::SsoExpired {
+            profile: profile_name(),
+        };
+    }
+    let nothing_configured = matches!(
+        err,
+        CredentialsError::CredentialsNotLoaded(_) | CredentialsError::ProviderTimedOut(_)
+    ) || lower.contains("imds")
+        || lower.contains("instance metadata");
+    if nothing_configured {
+        Error::NoCredentials {
+            profile: profile.map(str::to_string),
+        }
+    } else {
+        Error::Credentials {
+            profile: profile.map(str::to_string),
+            detail,
+        }
+    }
+}
+
+/// Sorts an SDK error into "no answer", "no credentials" and "the service said no".
 pub fn classify<E, R>(operation: &str, endpoint: &AwsEndpoint, err: SdkError<E, R>) -> AwsFailure
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
@@ -205,26 +286,18 @@ where
             },
             url: endpoint.url.clone(),
             detail,
-            hint: "check --endpoint-url / AWS_ENDPOINT_URL, --region and your network",
+            hint: endpoint_hint(endpoint.service),
         })
     };
+    if let Some(cred) = credentials_error(&err) {
+        return AwsFailure::Fatal(credentials_failure(cred, endpoint.profile.as_deref()));
+    }
     match &err {
         SdkError::DispatchFailure(d) => {
             let detail = match d.as_connector_error() {
                 Some(c) => root_cause(c),
                 None => root_cause(&err),
             };
-            let lower = detail.to_ascii_lowercase();
-            if lower.contains("no credentials") || lower.contains("credentials provider") {
-                tracing::debug!(%detail, "credential chain");
-                return AwsFailure::Fatal(Error::NoCredentials);
-            }
-            if lower.contains("credential") || lower.contains("identity") || lower.contains("sso") {
-                return AwsFailure::Fatal(Error::Access {
-                    operation: operation.into(),
-                    detail,
-                });
-            }
             unreachable(detail)
         }
         SdkError::TimeoutError(_) => unreachable("no answer in time".into()),

@@ -151,7 +151,10 @@ fn exit_code(e: &Error) -> u8 {
         Error::Interrupted => 130,
         Error::Usage(_)
         | Error::NoRegion
-        | Error::NoCredentials
+        | Error::NoCredentials { .. }
+        | Error::UnknownProfile { .. }
+        | Error::SsoExpired { .. }
+        | Error::Credentials { .. }
         | Error::NoCluster { .. }
         | Error::UnknownCluster { .. }
         | Error::Kubeconfig(_)
