@@ -63,7 +63,10 @@ pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<i32, Error
     )
     .await?;
 
-    let findings = checks::filter(checks::run_all(&facts), &args.only, &args.skip);
+    let findings = checks::fold_unreachable(
+        &facts,
+        checks::filter(checks::run_all(&facts), &args.only, &args.skip),
+    );
     let report = Report {
         cluster: &facts.cluster.name,
         region: &facts.cluster.region,
@@ -76,7 +79,18 @@ pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<i32, Error
         Output::Table => ui::table::render(&report, Style::detect(global.no_color)),
     };
     print_out(&text);
-    Ok(checks::exit_code(&findings))
+    let code = checks::exit_code(&findings);
+    if code == 2 {
+        // The report is out; say on stderr, in one line, why the exit code says "incomplete".
+        let why = findings
+            .iter()
+            .find(|f| f.unchecked && f.id == "K8S002")
+            .or_else(|| findings.iter().find(|f| f.unchecked))
+            .map(|f| format!("{} ({})", f.message, f.id))
+            .unwrap_or_default();
+        eprintln!("error: preflight is incomplete: {why}");
+    }
+    Ok(code)
 }
 
 /// Every `--only` / `--skip` token must name a check ID, an ID prefix or a family.

@@ -34,16 +34,20 @@ async fn context_flag_picks_from_a_merged_kubeconfig() {
         cluster_and_region(&out),
         ("interesting-funk-otter".into(), "ap-northeast-1".into())
     );
-    // Without --context the first file's current context wins, and its API server is down.
+    // Without --context the first file's current context wins, and its API server is down: the
+    // AWS findings are reported, the Kubernetes side is one WARN, and the run is incomplete.
     let mut cmd = common::eksauto(&sim);
     cmd.env("KUBECONFIG", &merged)
         .args(["preflight", "--cluster", "interesting-funk-otter"]);
-    let (code, _, err) = common::run(cmd).await;
-    assert_eq!(code, 2, "{err}");
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(out.contains("K8S002"), "{out}");
     assert!(
-        err.contains("cannot reach the Kubernetes API server"),
-        "{err}"
+        out.contains("cannot reach the Kubernetes API server"),
+        "{out}"
     );
+    assert!(out.contains("IAM001"), "{out}");
+    assert!(err.starts_with("error: preflight is incomplete"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

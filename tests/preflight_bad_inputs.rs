@@ -178,7 +178,10 @@ async fn bad_inputs_get_clear_errors() {
             "unreachable Kubernetes API",
             &["preflight", "--kubeconfig", &path(&dead)],
             2,
-            &["cannot reach the Kubernetes API server http://127.0.0.1:1"],
+            &[
+                "preflight is incomplete",
+                "cannot reach the Kubernetes API server at http://127.0.0.1:1",
+            ],
         ),
         case(
             "unknown check",

@@ -103,6 +103,10 @@ pub struct Finding {
     pub remediation: String,
     /// Extra lines: deprecations, client user agents, pod lists, subnet lines.
     pub details: Vec<String>,
+    /// The check could not look at what it judges (its facts were not gathered): the result says
+    /// nothing about the cluster. Only present in JSON when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unchecked: bool,
 }
 
 impl Finding {
@@ -121,6 +125,7 @@ impl Finding {
             message: message.into(),
             remediation: String::new(),
             details: Vec::new(),
+            unchecked: false,
         }
     }
 
@@ -140,7 +145,7 @@ impl Finding {
 
     /// The WARN a check reports when the facts it needs could not be gathered.
     pub fn unavailable(id: &str, subject: impl Into<String>, what: &str, why: &str) -> Self {
-        Finding::new(
+        let mut f = Finding::new(
             id,
             Severity::Warn,
             subject,
@@ -148,7 +153,9 @@ impl Finding {
         )
         .fix(
             "Grant read access to it (or retry if the API was unavailable), then re-run preflight.",
-        )
+        );
+        f.unchecked = true;
+        f
     }
 }
 

@@ -97,6 +97,19 @@ pub fn pool(name: &str, budgets: &[&str]) -> NodePoolFacts {
         limits: Resources::default(),
         usage: Resources::default(),
         expire_after: Some("336h".into()),
+        termination_grace_period: Some("24h0m0s".into()),
+    }
+}
+
+/// The NodeClaim behind Auto Mode node `node` of `pool`, as Auto Mode writes it.
+pub fn claim(name: &str, node: &str, pool: &str) -> NodeClaimFacts {
+    NodeClaimFacts {
+        name: name.into(),
+        node_name: Some(node.into()),
+        node_pool: Some(pool.into()),
+        termination_grace_period: Some("24h0m0s".into()),
+        expire_after: Some("336h".into()),
+        drifted: false,
     }
 }
 
@@ -181,6 +194,7 @@ pub fn article() -> Facts {
             status: "ACTIVE".into(),
             role_arn: "arn:aws:iam::123456789012:role/AmazonEKSAutoClusterRole".into(),
             subnet_ids: vec!["subnet-xxxxxxxxxxxxxxxxx".into(), "subnet-yyyyyyyyyyyyyyyyy".into()],
+            endpoint_access: Default::default(),
             auto_mode: AutoModeFacts {
                 compute: true,
                 storage: true,
@@ -257,6 +271,8 @@ pub fn article() -> Facts {
                 pool("general-purpose", &["10%"]),
                 pool("system", &["10%"]),
             ],
+            node_claims: vec![claim("general-purpose-8wq4z", node_name, "general-purpose")],
+            unreadable: Default::default(),
         }),
     }
 }

@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 
 use super::version::Minor;
 use super::{capped, subject_cluster, with_kube, Finding, Severity};
-use crate::facts::model::Facts;
+use crate::facts::model::{Facts, KubeList};
 
 /// The kubelet may be at most this many minors older than the API server.
 pub const MAX_KUBELET_SKEW: i64 = 3;
 
 /// K8S001: kubelet skew vs the target.
 pub fn k8s001(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "K8S001", |k| {
+    with_kube(f, "K8S001", &[KubeList::Nodes], |k| {
         let Some(target) = Minor::parse(&f.target_version) else {
             return vec![Finding::new(
                 "K8S001",

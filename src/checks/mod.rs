@@ -7,10 +7,12 @@
 //! reports one PASS so the output shows what was checked. Rendering lives in `ui`, gathering in
 //! `facts`.
 
-use crate::facts::model::{Facts, Gathered, KubeFacts};
+use crate::facts::model::{Facts, Gathered, KubeFacts, KubeList};
 
+pub mod access;
 pub mod addons;
 pub mod cluster;
+pub mod drain;
 pub mod finding;
 pub mod iam;
 pub mod insights;
@@ -23,6 +25,7 @@ pub mod select;
 pub mod version;
 pub mod workloads;
 
+pub use access::fold_unreachable;
 pub use finding::{family_of, Family, Finding, Severity};
 pub use select::{exit_code, filter, is_known_selector, summary, worst, Summary};
 
@@ -43,6 +46,7 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("ADD001", "add-ons are ACTIVE and healthy"),
     ("ADD002", "installed add-on versions are offered for the target version"),
     ("K8S001", "kubelet versions are within the supported skew of the target"),
+    ("K8S002", "the Kubernetes API can be reached and every list preflight reads is readable"),
     ("NPL001", "NodePool disruption budgets allow drifted nodes to be replaced"),
     ("NPL002", "NodePool limits leave room for one replacement node"),
     ("NPL003", "NodePool expireAfter is within Auto Mode's 21-day node lifetime"),
@@ -50,8 +54,9 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("PDB002", "no PodDisruptionBudget forbids all disruptions by configuration"),
     ("PDB003", "no pod is selected by more than one PodDisruptionBudget"),
     ("PDB004", "every PodDisruptionBudget selects at least one pod"),
-    ("POD001", "no pod or node carries karpenter.sh/do-not-disrupt"),
+    ("POD001", "no pod carries karpenter.sh/do-not-disrupt (it holds its node's drain up to terminationGracePeriod)"),
     ("POD002", "no bare pods (pods without a controller)"),
+    ("POD003", "no node carries karpenter.sh/do-not-disrupt (it blocks the node's drift replacement)"),
     ("WRK001", "no single-replica Deployment without a PodDisruptionBudget"),
     ("WRK002", "topology spread selectors match the workload's own pods"),
 ];
@@ -71,6 +76,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("ADD001", addons::add001),
     ("ADD002", addons::add002),
     ("K8S001", kubernetes::k8s001),
+    ("K8S002", access::k8s002),
     ("NPL001", nodepools::npl001),
     ("NPL002", nodepools::npl002),
     ("NPL003", nodepools::npl003),
@@ -80,6 +86,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("PDB004", pdb::pdb004),
     ("POD001", pods::pod001),
     ("POD002", pods::pod002),
+    ("POD003", pods::pod003),
     ("WRK001", workloads::wrk001),
     ("WRK002", workloads::wrk002),
 ];
@@ -117,14 +124,24 @@ pub(crate) fn subject_cluster(f: &Facts) -> String {
     format!("cluster {}", f.cluster.name)
 }
 
-/// Run `body` on the Kubernetes facts, or report them unavailable.
+/// Run `body` on the Kubernetes facts when every list it `needs` was read; else one WARN naming
+/// the missing list (or the unavailable API) and why.
 pub(crate) fn with_kube(
     f: &Facts,
     id: &str,
+    needs: &[KubeList],
     body: impl FnOnce(&KubeFacts) -> Vec<Finding>,
 ) -> Vec<Finding> {
     match &f.kube {
-        Gathered::Ok(k) => body(k),
+        Gathered::Ok(k) => match k.missing(needs) {
+            None => body(k),
+            Some((list, why)) => vec![Finding::unavailable(
+                id,
+                subject_cluster(f),
+                &format!("the {} list", list.name()),
+                why,
+            )],
+        },
         Gathered::Unavailable(why) => vec![Finding::unavailable(
             id,
             subject_cluster(f),
@@ -241,7 +258,37 @@ mod tests {
         assert!(pdb.message.contains("forbidden"));
         let clu = findings.iter().find(|f| f.id == "CLU001").unwrap();
         assert_eq!(clu.severity, Severity::Pass);
-        assert_eq!(exit_code(&findings), 0);
+        // incomplete: the Kubernetes side was not looked at
+        assert_eq!(exit_code(&findings), 2);
+    }
+
+    #[test]
+    fn one_refused_list_skips_only_the_checks_that_need_it() {
+        use crate::facts::model::KubeList;
+        let mut facts = fixtures::blocked();
+        let k = fixtures::kube(&mut facts);
+        k.pods.clear();
+        k.unreadable.insert(
+            KubeList::Pods,
+            "access denied listing pods: pods is forbidden".into(),
+        );
+        let findings = run_all(&facts);
+        for id in ["PDB001", "PDB002", "PDB003", "PDB004", "POD001", "POD002"] {
+            let f: Vec<&Finding> = findings.iter().filter(|f| f.id == id).collect();
+            assert_eq!(f.len(), 1, "{id}: {f:#?}");
+            assert!(f[0].unchecked, "{id}");
+            assert!(
+                f[0].message.contains("the pods list"),
+                "{id}: {}",
+                f[0].message
+            );
+            assert!(f[0].message.contains("forbidden"), "{id}: {}", f[0].message);
+        }
+        // NodePools and nodes were readable: their checks ran and found the zero budget
+        let npl = findings.iter().find(|f| f.id == "NPL001").unwrap();
+        assert_eq!((npl.severity, npl.unchecked), (Severity::Fail, false));
+        assert!(findings.iter().any(|f| f.id == "K8S001" && !f.unchecked));
+        assert_eq!(exit_code(&findings), 1);
     }
 
     #[test]
@@ -291,14 +338,11 @@ mod tests {
                 ));
             }
         }
-        let started = std::time::Instant::now();
         let findings = run_all(&facts);
-        let elapsed = started.elapsed();
         assert!(findings.len() < 40, "{} findings", findings.len());
         let pod001: Vec<_> = findings.iter().filter(|f| f.id == "POD001").collect();
         assert_eq!(pod001.len(), 1);
         assert!(pod001[0].message.starts_with("100 pod(s)"));
         assert_eq!(exit_code(&findings), 0);
-        assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
     }
 }

@@ -1,10 +1,12 @@
 //! NodePool checks: NPL001 (disruption budgets that stop drifted nodes from being replaced),
 //! NPL002 (limits that leave no room for a replacement node), NPL003 (expireAfter beyond 21 days).
 //! Budget math follows Karpenter: percentages round up, the most restrictive active budget wins.
+//! Each pool is judged by the nodes it owns now (label `karpenter.sh/nodepool`): a FAIL means a
+//! node of this cluster will not be replaced; a pool with no node to replace gets at most a WARN.
 
-use super::version::parse_go_duration;
+use super::version::{parse_go_duration, Minor};
 use super::{with_kube, Finding, Severity};
-use crate::facts::model::{Facts, IntOrPercent, KubeFacts, NodeFacts, NodePoolFacts};
+use crate::facts::model::{Facts, IntOrPercent, KubeFacts, KubeList, NodeFacts, NodePoolFacts};
 
 /// Auto Mode replaces every node after at most 21 days.
 const MAX_NODE_LIFETIME_SECS: u64 = 21 * 24 * 3600;
@@ -13,6 +15,15 @@ pub(crate) fn pool_nodes<'a>(k: &'a KubeFacts, pool: &str) -> Vec<&'a NodeFacts>
     k.nodes
         .iter()
         .filter(|n| n.node_pool.as_deref() == Some(pool))
+        .collect()
+}
+
+/// The nodes that the upgrade to `target` will replace: those whose kubelet is not on it.
+pub(crate) fn old_nodes<'a>(nodes: &[&'a NodeFacts], target: Option<Minor>) -> Vec<&'a NodeFacts> {
+    nodes
+        .iter()
+        .copied()
+        .filter(|n| target.is_none() || Minor::parse(&n.kubelet_version) != target)
         .collect()
 }
 
@@ -31,12 +42,14 @@ pub(crate) fn drift_allowance(pool: &NodePoolFacts, total: u32) -> u32 {
 /// NPL001: budgets that allow 0 nodes for drift (always → FAIL, during a schedule → WARN), or
 /// have no room left right now.
 pub fn npl001(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "NPL001", |k| {
+    let target = Minor::parse(&f.target_version);
+    with_kube(f, "NPL001", &[KubeList::NodePools, KubeList::Nodes], |k| {
         let mut out = Vec::new();
         for pool in &k.node_pools {
             let subject = format!("nodepool {}", pool.name);
             let nodes = pool_nodes(k, &pool.name);
             let total = nodes.len() as u32;
+            let old = old_nodes(&nodes, target).len();
             let mut static_problem = false;
             for b in pool.budgets.iter().filter(|b| b.applies_to("Drifted")) {
                 let reasons = b
@@ -61,22 +74,35 @@ pub fn npl001(f: &Facts) -> Vec<Finding> {
                     continue;
                 }
                 static_problem = true;
+                let fix = format!(
+                    "Allow at least one node for reason Drifted, e.g. kubectl patch nodepool {} --type merge \
+                     -p '{{\"spec\":{{\"disruption\":{{\"budgets\":[{{\"nodes\":\"10%\"}}]}}}}}}'",
+                    pool.name
+                );
                 match &b.schedule {
+                    None if old == 0 => out.push(
+                        Finding::new(
+                            "NPL001",
+                            Severity::Warn,
+                            &subject,
+                            format!(
+                                "budget nodes={}{reasons} would block replacing drifted nodes: the pool has no node to replace now ({total} on the target), but nodes it launches later could never be replaced for drift",
+                                b.nodes
+                            ),
+                        )
+                        .fix(fix),
+                    ),
                     None => out.push(
                         Finding::new(
                             "NPL001",
                             Severity::Fail,
                             &subject,
                             format!(
-                                "budget nodes={}{reasons} blocks replacing drifted nodes: nodes will keep the old version",
+                                "budget nodes={}{reasons} holds back {old} of the pool's {total} node(s): they will not be replaced and keep the old version",
                                 b.nodes
                             ),
                         )
-                        .fix(format!(
-                            "Allow at least one node for reason Drifted, e.g. kubectl patch nodepool {} --type merge \
-                             -p '{{\"spec\":{{\"disruption\":{{\"budgets\":[{{\"nodes\":\"10%\"}}]}}}}}}'",
-                            pool.name
-                        )),
+                        .fix(fix),
                     ),
                     Some(schedule) => out.push(
                         Finding::new(
@@ -93,7 +119,7 @@ pub fn npl001(f: &Facts) -> Vec<Finding> {
                     ),
                 }
             }
-            if static_problem || total == 0 {
+            if static_problem || old == 0 {
                 continue;
             }
             let busy = nodes.iter().filter(|n| n.deleting || !n.ready).count() as u32;
@@ -129,11 +155,13 @@ pub fn npl001(f: &Facts) -> Vec<Finding> {
 /// NPL002: NodePool cpu/memory limits leave room for one replacement node (the size of the
 /// pool's largest node).
 pub fn npl002(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "NPL002", |k| {
+    let target = Minor::parse(&f.target_version);
+    with_kube(f, "NPL002", &[KubeList::NodePools, KubeList::Nodes], |k| {
         let mut out = Vec::new();
         for pool in &k.node_pools {
             let nodes = pool_nodes(k, &pool.name);
-            if nodes.is_empty() {
+            // Nothing of this pool is replaced: no replacement node has to fit.
+            if old_nodes(&nodes, target).is_empty() {
                 continue;
             }
             let cap_cpu = |n: &NodeFacts| {
@@ -220,7 +248,7 @@ fn fmt_mem(bytes: u64) -> String {
 
 /// NPL003: expireAfter `Never` or longer than 21 days (Auto Mode caps node lifetime) → INFO.
 pub fn npl003(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "NPL003", |k| {
+    with_kube(f, "NPL003", &[KubeList::NodePools], |k| {
         let mut out = Vec::new();
         for pool in &k.node_pools {
             let Some(exp) = pool.expire_after.as_deref() else {
@@ -299,6 +327,37 @@ mod tests {
         let mut facts = blocked();
         kube(&mut facts).node_pools[0].budgets[0].reasons = Some(vec!["Underutilized".into()]);
         assert_eq!(npl001(&facts)[0].severity, Severity::Pass);
+    }
+
+    #[test]
+    fn npl001_zero_budget_counts_the_nodes_it_holds_back() {
+        let out = npl001(&blocked());
+        assert!(
+            out[0]
+                .message
+                .contains("holds back 1 of the pool's 1 node(s)"),
+            "{out:#?}"
+        );
+        // a zero budget on a pool that owns no node: nothing is held back today
+        let mut facts = blocked();
+        kube(&mut facts).nodes.clear();
+        let out = npl001(&facts);
+        assert_eq!(out.len(), 1, "{out:#?}");
+        assert_eq!(out[0].severity, Severity::Warn);
+        assert!(out[0].message.contains("no node to replace now"));
+        // nor on a pool whose nodes already run the target
+        let mut facts = blocked();
+        facts.target_version = "1.30".into();
+        assert_eq!(npl001(&facts)[0].severity, Severity::Warn);
+    }
+
+    #[test]
+    fn npl002_ignores_pools_with_nothing_to_replace() {
+        let mut facts = article();
+        kube(&mut facts).node_pools[0].limits.cpu_millis = Some(20_000);
+        assert_eq!(npl002(&facts)[0].severity, Severity::Fail);
+        kube(&mut facts).nodes[0].kubelet_version = "v1.31.1-eks-1b3e656".into();
+        assert_eq!(npl002(&facts)[0].severity, Severity::Pass);
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! PodDisruptionBudget checks: PDB001 (allows 0 disruptions now), PDB002 (forbids disruptions by
 //! configuration), PDB003 (pods under two PDBs: the eviction API refuses them), PDB004 (selects no
 //! pods). The math follows the disruption controller (REFERENCE §4); the PDB's reported status is
-//! preferred when there is one.
+//! preferred when there is one. A PDB that allows nothing does not stop an Auto Mode rotation: it
+//! holds each node's drain for up to terminationGracePeriod, then the pods are deleted past the
+//! budget — the messages say when.
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::drain::grace_for;
 use super::{capped, with_kube, Finding, Severity};
-use crate::facts::model::{Facts, IntOrPercent, KubeFacts, PdbFacts, PodFacts};
+use crate::facts::model::{Facts, IntOrPercent, KubeFacts, KubeList, PdbFacts, PodFacts};
 
 /// What the disruption controller would compute for one PDB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +81,7 @@ fn subject(pdb: &PdbFacts) -> String {
 
 /// PDB001: a PDB that selects pods but allows 0 disruptions now.
 pub fn pdb001(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "PDB001", |k| {
+    with_kube(f, "PDB001", &[KubeList::Pdbs, KubeList::Pods], |k| {
         let by_ns = pods_by_namespace(k);
         let mut out = Vec::new();
         for pdb in &k.pdbs {
@@ -88,17 +91,18 @@ pub fn pdb001(f: &Facts) -> Vec<Finding> {
                 continue; // PDB004's business
             }
             if m.allowed == 0 {
+                let grace = grace_for(k, pods.iter().filter_map(|p| p.node.as_deref()));
                 out.push(
                     Finding::new(
                         "PDB001",
                         Severity::Fail,
                         subject(pdb),
                         format!(
-                            "allows 0 disruptions now ({} healthy of {} expected, {} must stay): node drains will stall",
-                            m.healthy, m.expected, m.desired
+                            "allows 0 disruptions now ({} healthy of {} expected, {} must stay): the drain of each node holding its pods waits {}, then Auto Mode deletes them past the budget",
+                            m.healthy, m.expected, m.desired, grace.wait()
                         ),
                     )
-                    .fix("Make unhealthy pods healthy, add replicas, or relax minAvailable/maxUnavailable before upgrading."),
+                    .fix("Make unhealthy pods healthy, add replicas, or relax minAvailable/maxUnavailable before upgrading; otherwise the rotation stalls on these nodes and ends in a forced drain."),
                 );
             }
         }
@@ -115,7 +119,7 @@ pub fn pdb001(f: &Facts) -> Vec<Finding> {
 
 /// PDB002: maxUnavailable 0, or minAvailable ≥ expected pods (or 100 %).
 pub fn pdb002(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "PDB002", |k| {
+    with_kube(f, "PDB002", &[KubeList::Pdbs, KubeList::Pods], |k| {
         let by_ns = pods_by_namespace(k);
         let mut out = Vec::new();
         for pdb in &k.pdbs {
@@ -136,10 +140,15 @@ pub fn pdb002(f: &Facts) -> Vec<Finding> {
                 }
                 _ => None,
             };
-            if let Some(message) = problem {
+            if let Some(problem) = problem {
+                let grace = grace_for(k, pods.iter().filter_map(|p| p.node.as_deref()));
+                let message = format!(
+                    "{problem}: the drain of each node holding its pods waits {}, then Auto Mode deletes them past the budget",
+                    grace.wait()
+                );
                 out.push(
                     Finding::new("PDB002", Severity::Fail, subject(pdb), message).fix(
-                        "Allow at least one disruption (e.g. maxUnavailable: 1) or run more replicas than minAvailable.",
+                        "Allow at least one disruption (e.g. maxUnavailable: 1) or run more replicas than minAvailable; otherwise every node holding these pods is drained by force.",
                     ),
                 );
             }
@@ -157,7 +166,7 @@ pub fn pdb002(f: &Facts) -> Vec<Finding> {
 
 /// PDB003: pods selected by more than one PDB, grouped by the set of PDBs.
 pub fn pdb003(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "PDB003", |k| {
+    with_kube(f, "PDB003", &[KubeList::Pdbs, KubeList::Pods], |k| {
         let mut pdbs_by_ns: HashMap<&str, Vec<&PdbFacts>> = HashMap::new();
         for pdb in &k.pdbs {
             pdbs_by_ns
@@ -219,7 +228,7 @@ pub fn pdb003(f: &Facts) -> Vec<Finding> {
 
 /// PDB004: a PDB that selects no pods.
 pub fn pdb004(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "PDB004", |k| {
+    with_kube(f, "PDB004", &[KubeList::Pdbs, KubeList::Pods], |k| {
         let by_ns = pods_by_namespace(k);
         let mut out = Vec::new();
         for pdb in &k.pdbs {

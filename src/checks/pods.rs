@@ -1,12 +1,15 @@
-//! Pod checks: POD001 (pods and nodes annotated `karpenter.sh/do-not-disrupt`: Auto Mode will not
-//! drain them for drift) and POD002 (bare pods: nothing recreates them once evicted). Both are
-//! grouped per namespace with the pod names in the details, so the output stays readable on
-//! clusters with 100k pods. Completed pods (Succeeded/Failed) are ignored.
+//! Pod checks: POD001 (pods annotated `karpenter.sh/do-not-disrupt`: they hold their node's drain
+//! for up to terminationGracePeriod, then are deleted anyway), POD002 (bare pods: nothing recreates
+//! them once evicted) and POD003 (nodes annotated `karpenter.sh/do-not-disrupt`: Auto Mode never
+//! replaces them for drift while it is there). Pod findings are grouped per namespace with the pod
+//! names in the details, so the output stays readable on clusters with 100k pods. Completed pods
+//! (Succeeded/Failed) are ignored.
 
 use std::collections::BTreeMap;
 
+use super::drain::grace_for;
 use super::{capped, with_kube, Finding, Severity};
-use crate::facts::model::{Facts, PodFacts};
+use crate::facts::model::{Facts, KubeList, PodFacts};
 
 /// Pod names listed per namespace before `… and N more`.
 const MAX_LISTED: usize = 20;
@@ -24,50 +27,79 @@ fn group_by_namespace<'a>(
     groups
 }
 
-/// POD001: do-not-disrupt pods (per namespace) and nodes (per node) → WARN.
+/// POD001: do-not-disrupt pods, per namespace → WARN, with the wait they impose on their nodes.
 pub fn pod001(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "POD001", |k| {
+    with_kube(f, "POD001", &[KubeList::Pods], |k| {
         let mut out = Vec::new();
-        let pinned = k
+        let pinned: Vec<&PodFacts> = k
             .pods
             .iter()
-            .filter(|p| p.do_not_disrupt && !p.is_terminal() && !p.terminating);
-        for (ns, names) in group_by_namespace(pinned) {
+            .filter(|p| p.do_not_disrupt && !p.is_terminal() && !p.terminating)
+            .collect();
+        for (ns, names) in group_by_namespace(pinned.iter().copied()) {
+            let grace = grace_for(
+                k,
+                pinned
+                    .iter()
+                    .filter(|p| p.namespace == ns)
+                    .filter_map(|p| p.node.as_deref()),
+            );
             out.push(
                 Finding::new(
                     "POD001",
                     Severity::Warn,
                     format!("namespace {ns}"),
                     format!(
-                        "{} pod(s) carry karpenter.sh/do-not-disrupt: their nodes keep the old version until they finish or expire",
-                        names.len()
+                        "{} pod(s) carry karpenter.sh/do-not-disrupt: each holds its node's drain {}, then Auto Mode deletes it anyway",
+                        names.len(),
+                        grace.wait()
                     ),
                 )
                 .fix(format!(
-                    "Remove the annotation or let the pods finish before upgrading: kubectl annotate pod -n {ns} NAME karpenter.sh/do-not-disrupt-"
+                    "Let the pods finish, or remove the annotation before upgrading: kubectl annotate pod -n {ns} NAME karpenter.sh/do-not-disrupt-"
                 ))
                 .details(capped(names, MAX_LISTED)),
-            );
-        }
-        for n in k.nodes.iter().filter(|n| n.do_not_disrupt) {
-            out.push(
-                Finding::new(
-                    "POD001",
-                    Severity::Warn,
-                    format!("node {}", n.name),
-                    "node carries karpenter.sh/do-not-disrupt: Auto Mode will not replace it for drift",
-                )
-                .fix(format!(
-                    "kubectl annotate node {} karpenter.sh/do-not-disrupt-",
-                    n.name
-                )),
             );
         }
         if out.is_empty() {
             out.push(Finding::pass(
                 "POD001",
                 "pods",
-                "no pod or node carries karpenter.sh/do-not-disrupt",
+                "no pod carries karpenter.sh/do-not-disrupt",
+            ));
+        }
+        out
+    })
+}
+
+/// POD003: do-not-disrupt nodes → FAIL: drift never replaces them while the annotation is there.
+pub fn pod003(f: &Facts) -> Vec<Finding> {
+    with_kube(f, "POD003", &[KubeList::Nodes], |k| {
+        let mut out: Vec<Finding> = k
+            .nodes
+            .iter()
+            .filter(|n| n.do_not_disrupt)
+            .map(|n| {
+                Finding::new(
+                    "POD003",
+                    Severity::Fail,
+                    format!("node {}", n.name),
+                    format!(
+                        "node carries karpenter.sh/do-not-disrupt: Auto Mode will not replace it for drift while the annotation is there, so it stays on kubelet {}",
+                        n.kubelet_version
+                    ),
+                )
+                .fix(format!(
+                    "Remove the annotation before upgrading: kubectl annotate node {} karpenter.sh/do-not-disrupt-",
+                    n.name
+                ))
+            })
+            .collect();
+        if out.is_empty() {
+            out.push(Finding::pass(
+                "POD003",
+                "nodes",
+                "no node carries karpenter.sh/do-not-disrupt",
             ));
         }
         out
@@ -76,7 +108,7 @@ pub fn pod001(f: &Facts) -> Vec<Finding> {
 
 /// POD002: bare pods (no controller), per namespace → WARN.
 pub fn pod002(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "POD002", |k| {
+    with_kube(f, "POD002", &[KubeList::Pods], |k| {
         let bare = k
             .pods
             .iter()
@@ -125,11 +157,30 @@ mod tests {
         assert_eq!(out[0].subject, "namespace batch");
         assert_eq!(out[0].details, vec!["report-28917"]);
 
+        assert!(
+            out[0]
+                .message
+                .contains("up to 24h (terminationGracePeriod of NodeClaim general-purpose-8wq4z)"),
+            "{out:?}"
+        );
+
+        // a node-level annotation is POD003's business
         let mut facts = article();
         kube(&mut facts).nodes[0].do_not_disrupt = true;
-        let out = pod001(&facts);
+        assert_eq!(pod001(&facts)[0].severity, Severity::Pass);
+    }
+
+    #[test]
+    fn pod003_node_annotation_fails() {
+        assert_eq!(pod003(&article())[0].severity, Severity::Pass);
+        let mut facts = article();
+        kube(&mut facts).nodes[0].do_not_disrupt = true;
+        let out = pod003(&facts);
+        assert_eq!(out.len(), 1);
         assert_eq!(out[0].subject, "node i-44444444444444444");
-        assert_eq!(out[0].severity, Severity::Warn);
+        assert_eq!(out[0].severity, Severity::Fail);
+        assert!(out[0].message.contains("v1.30.5-eks-baa6d11"));
+        assert!(out[0].remediation.contains("do-not-disrupt-"));
     }
 
     #[test]

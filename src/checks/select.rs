@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{family_of, Finding, Severity, CATALOGUE};
+use super::{family_of, Family, Finding, Severity, CATALOGUE};
 
 /// Whether `token` (from `--only`/`--skip`) names a check ID, an ID prefix (`pdb`) or a family
 /// (`iam`, `kubernetes`), case-insensitively.
@@ -32,10 +32,17 @@ pub fn filter(findings: Vec<Finding>, only: &[String], skip: &[String]) -> Vec<F
         .collect()
 }
 
-/// Process exit code for a preflight run (REFERENCE §6): 1 when any finding FAILs, else 0.
+/// Process exit code for a preflight run (REFERENCE §6): 1 when any finding FAILs; else 2 when a
+/// Kubernetes check could not look at the cluster (the API or one of its lists was unavailable:
+/// the answer is incomplete, and the node rotation's blockers may be hiding there); else 0.
 pub fn exit_code(findings: &[Finding]) -> i32 {
     if findings.iter().any(|f| f.severity == Severity::Fail) {
         1
+    } else if findings
+        .iter()
+        .any(|f| f.unchecked && f.family == Family::Kubernetes)
+    {
+        2
     } else {
         0
     }

@@ -4,7 +4,7 @@
 //! `app: host-zone-spread`).
 
 use super::{with_kube, Finding, Severity};
-use crate::facts::model::{Facts, LabelSelector};
+use crate::facts::model::{Facts, KubeList, LabelSelector};
 
 fn subject(kind: &str, ns: &str, name: &str) -> String {
     format!("{} {ns}/{name}", kind.to_lowercase())
@@ -12,7 +12,7 @@ fn subject(kind: &str, ns: &str, name: &str) -> String {
 
 /// WRK001: Deployments with one replica and no PDB covering their pods → WARN.
 pub fn wrk001(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "WRK001", |k| {
+    with_kube(f, "WRK001", &[KubeList::Workloads, KubeList::Pdbs], |k| {
         let mut out = Vec::new();
         for w in k.workloads.iter().filter(|w| w.kind == "Deployment") {
             if w.replicas.unwrap_or(1) != 1 {
@@ -48,7 +48,7 @@ pub fn wrk001(f: &Facts) -> Vec<Finding> {
 
 /// WRK002: topology spread selectors that match none of the workload's own pod labels → WARN.
 pub fn wrk002(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "WRK002", |k| {
+    with_kube(f, "WRK002", &[KubeList::Workloads], |k| {
         let mut out = Vec::new();
         for w in &k.workloads {
             let mut wrong: Vec<&LabelSelector> = w

@@ -13,7 +13,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::model::{
     AddonFacts, AutoModeFacts, ClientStat, ClusterFacts, ClusterVersionFacts, Deprecation,
-    Gathered, InsightFacts, UpdateFacts,
+    EndpointAccessFacts, Gathered, InsightFacts, UpdateFacts,
 };
 use super::{soft, timed, timestamp};
 use crate::clients::Aws;
@@ -61,6 +61,14 @@ fn cluster_facts(c: &Cluster, region: &str) -> ClusterFacts {
         subnet_ids: c
             .resources_vpc_config()
             .map(|v| v.subnet_ids().to_vec())
+            .unwrap_or_default(),
+        endpoint_access: c
+            .resources_vpc_config()
+            .map(|v| EndpointAccessFacts {
+                public: v.endpoint_public_access(),
+                private: v.endpoint_private_access(),
+                public_cidrs: v.public_access_cidrs().to_vec(),
+            })
             .unwrap_or_default(),
         auto_mode: AutoModeFacts {
             compute: compute.and_then(|c| c.enabled()).unwrap_or(false),

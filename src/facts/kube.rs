@@ -1,6 +1,7 @@
 //! Kubernetes lists of the preflight (nodes, pods, PDBs, Deployments, StatefulSets, karpenter.sh/v1
-//! NodePools), all at once and page by page, converted into the facts model at the boundary.
-//! Lists only: nothing is written.
+//! NodePools and NodeClaims), all at once and page by page, converted into the facts model at the
+//! boundary. Each list stands on its own: one refused list is named, the others are kept. Lists
+//! only: nothing is written.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -15,13 +16,13 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::model::{
-    parse_cpu_millis, parse_memory_bytes, Budget, Gathered, IntOrPercent, KubeFacts, LabelSelector,
-    LabelSelectorRequirement, NodeFacts, NodePoolFacts, OwnerRef, PdbFacts, PdbStatus, PodFacts,
-    Resources, WorkloadFacts,
+    parse_cpu_millis, parse_memory_bytes, Budget, Gathered, IntOrPercent, KubeFacts, KubeList,
+    LabelSelector, LabelSelectorRequirement, NodeClaimFacts, NodeFacts, NodePoolFacts, OwnerRef,
+    PdbFacts, PdbStatus, PodFacts, Resources, WorkloadFacts,
 };
 use super::timed;
 use crate::clients::Kube;
-use crate::error::{chain, one_line, Error};
+use crate::error::{chain, one_line, root_cause};
 
 /// Objects per list page.
 const PAGE: u32 = 1000;
@@ -29,27 +30,32 @@ const DO_NOT_DISRUPT: &str = "karpenter.sh/do-not-disrupt";
 
 /// Why one list failed.
 enum ListFailure {
-    /// The resource is not served (404): treated as "there are none".
+    /// The resource is not served (404): no CRD, or an older API server.
     NotServed,
-    /// The API answered with an error (403, 500, ...): the facts are unavailable.
+    /// The API answered this list with an error (403, 500, ...): only this list is missing.
     Refused(String),
-    /// No usable answer at all: the command stops.
-    Fatal(Error),
+    /// No usable answer at all (unreachable, credentials refused): the whole API is unavailable.
+    Unusable(String),
 }
 
-/// Every Kubernetes list, concurrently. `kube` is `Err(reason)` when there is no kubeconfig.
-pub async fn gather(kube: Result<&Kube, &str>) -> Result<Gathered<KubeFacts>, Error> {
+/// Every Kubernetes list, concurrently and each on its own. `kube` is `Err(reason)` when there is
+/// no kubeconfig. The API as a whole is unavailable when it cannot be reached or refuses the
+/// credentials; a list it refuses (403, ...) is only named in `unreadable`.
+pub async fn gather(kube: Result<&Kube, &str>) -> Gathered<KubeFacts> {
     let kube = match kube {
         Ok(k) => k,
-        Err(why) => return Ok(Gathered::Unavailable(why.to_string())),
+        Err(why) => return Gathered::Unavailable(why.to_string()),
     };
     let c = &kube.client;
-    let np_resource = ApiResource::from_gvk_with_plural(
-        &GroupVersionKind::gvk("karpenter.sh", "v1", "NodePool"),
-        "nodepools",
-    );
+    let crd = |kind: &str, plural: &str| {
+        ApiResource::from_gvk_with_plural(
+            &GroupVersionKind::gvk("karpenter.sh", "v1", kind),
+            plural,
+        )
+    };
+    let (np_resource, nc_resource) = (crd("NodePool", "nodepools"), crd("NodeClaim", "nodeclaims"));
     let lists = async {
-        tokio::try_join!(
+        tokio::join!(
             list(kube, "nodes", Api::<Node>::all(c.clone()), node_facts),
             list(kube, "pods", Api::<Pod>::all(c.clone()), pod_facts),
             list(
@@ -64,47 +70,78 @@ pub async fn gather(kube: Result<&Kube, &str>) -> Result<Gathered<KubeFacts>, Er
                 Api::<Deployment>::all(c.clone()),
                 deployment_facts
             ),
-            optional(list(
+            list(
                 kube,
                 "statefulsets",
                 Api::<StatefulSet>::all(c.clone()),
                 statefulset_facts
-            )),
-            optional(list(
+            ),
+            list(
                 kube,
                 "nodepools.karpenter.sh",
                 Api::<DynamicObject>::all_with(c.clone(), &np_resource),
                 node_pool_facts
-            )),
+            ),
+            list(
+                kube,
+                "nodeclaims.karpenter.sh",
+                Api::<DynamicObject>::all_with(c.clone(), &nc_resource),
+                node_claim_facts
+            ),
         )
     };
-    match timed("Kubernetes lists", lists).await {
-        Ok((nodes, pods, pdbs, mut workloads, statefulsets, node_pools)) => {
-            workloads.extend(statefulsets);
-            Ok(Gathered::Ok(KubeFacts {
-                nodes,
-                pods,
-                pdbs,
-                workloads,
-                node_pools,
-            }))
-        }
-        Err(ListFailure::Fatal(e)) => Err(e),
-        Err(ListFailure::Refused(why)) => Ok(Gathered::Unavailable(why)),
-        Err(ListFailure::NotServed) => Ok(Gathered::Unavailable(format!(
-            "the Kubernetes API server at {} does not serve a core resource",
-            kube.url
-        ))),
+    let (nodes, pods, pdbs, deployments, statefulsets, node_pools, node_claims) =
+        timed("Kubernetes lists", lists).await;
+    let mut sorter = Sorter::default();
+    let mut facts = KubeFacts {
+        nodes: sorter.take(KubeList::Nodes, nodes, false),
+        pods: sorter.take(KubeList::Pods, pods, false),
+        pdbs: sorter.take(KubeList::Pdbs, pdbs, false),
+        workloads: sorter.take(KubeList::Workloads, deployments, false),
+        // Served by every real API server; an emulator or a trimmed server may not.
+        node_pools: sorter.take(KubeList::NodePools, node_pools, true),
+        node_claims: sorter.take(KubeList::NodeClaims, node_claims, true),
+        unreadable: Default::default(),
+    };
+    facts
+        .workloads
+        .extend(sorter.take(KubeList::Workloads, statefulsets, true));
+    if let Some(why) = sorter.unusable {
+        return Gathered::Unavailable(why);
     }
+    facts.unreadable = sorter.unreadable;
+    Gathered::Ok(facts)
 }
 
-/// A list whose resource may not exist (no CRD, older API server): not served → empty.
-async fn optional<T>(
-    fut: impl std::future::Future<Output = Result<Vec<T>, ListFailure>>,
-) -> Result<Vec<T>, ListFailure> {
-    match fut.await {
-        Err(ListFailure::NotServed) => Ok(Vec::new()),
-        other => other,
+/// Sorts the outcome of each list into its values, an unreadable list, or an unusable API.
+#[derive(Default)]
+struct Sorter {
+    unreadable: BTreeMap<KubeList, String>,
+    unusable: Option<String>,
+}
+
+impl Sorter {
+    /// The list's values; `optional` lists that are not served count as empty.
+    fn take<T>(
+        &mut self,
+        which: KubeList,
+        r: Result<Vec<T>, ListFailure>,
+        optional: bool,
+    ) -> Vec<T> {
+        let why = match r {
+            Ok(v) => return v,
+            Err(ListFailure::NotServed) if optional => return Vec::new(),
+            Err(ListFailure::NotServed) => {
+                format!("{} is not served by the API server (404)", which.name())
+            }
+            Err(ListFailure::Refused(why)) => why,
+            Err(ListFailure::Unusable(why)) => {
+                self.unusable.get_or_insert(why);
+                return Vec::new();
+            }
+        };
+        self.unreadable.entry(which).or_insert(why);
+        Vec::new()
     }
 }
 
@@ -142,28 +179,27 @@ fn list_failure(kube: &Kube, what: &str, e: kube::Error) -> ListFailure {
             let msg = one_line(&status.message);
             match code {
                 404 => ListFailure::NotServed,
-                401 => ListFailure::Fatal(Error::Kubeconfig(format!(
-                    "the Kubernetes API server at {} refused the credentials of context {} (401 Unauthorized) — check the kubeconfig's user, or run aws eks update-kubeconfig again",
+                401 => ListFailure::Unusable(format!(
+                    "the Kubernetes API server at {} refused the credentials of context {} (401 Unauthorized): check the kubeconfig's user and the cluster's access entries, or run aws eks update-kubeconfig again",
                     kube.url, kube.context
-                ))),
+                )),
                 403 => ListFailure::Refused(format!("access denied listing {what}: {msg}")),
                 _ => ListFailure::Refused(format!("listing {what} failed ({code}): {msg}")),
             }
         }
-        kube::Error::Auth(e) => ListFailure::Fatal(Error::Kubeconfig(format!(
-            "cannot authenticate to the Kubernetes API server of context {}: {} — check the kubeconfig's user (aws eks get-token needs working AWS credentials)",
+        kube::Error::Auth(e) => ListFailure::Unusable(format!(
+            "cannot authenticate to the Kubernetes API server of context {}: {} (aws eks get-token needs working AWS credentials)",
             kube.context,
             chain(&e)
-        ))),
+        )),
         kube::Error::SerdeError(e) => {
             ListFailure::Refused(format!("listing {what}: unreadable answer: {e}"))
         }
-        other => ListFailure::Fatal(Error::Unreachable {
-            what: "Kubernetes API server",
-            url: kube.url.clone(),
-            detail: crate::error::root_cause(&other),
-            hint: "check --kubeconfig / --context and that the cluster endpoint is reachable",
-        }),
+        other => ListFailure::Unusable(format!(
+            "cannot reach the Kubernetes API server at {}: {}",
+            kube.url,
+            root_cause(&other)
+        )),
     }
 }
 
@@ -401,6 +437,32 @@ fn node_pool_facts(o: &DynamicObject) -> NodePoolFacts {
         limits: resources("/spec/limits"),
         usage: resources("/status/resources"),
         expire_after: str_at(d, &["spec", "template", "spec", "expireAfter"]).map(str::to_string),
+        termination_grace_period: str_at(
+            d,
+            &["spec", "template", "spec", "terminationGracePeriod"],
+        )
+        .map(str::to_string),
+    }
+}
+
+fn node_claim_facts(o: &DynamicObject) -> NodeClaimFacts {
+    let d = &o.data;
+    NodeClaimFacts {
+        name: o.metadata.name.clone().unwrap_or_default(),
+        node_name: str_at(d, &["status", "nodeName"]).map(str::to_string),
+        node_pool: label(&o.metadata, "karpenter.sh/nodepool"),
+        termination_grace_period: str_at(d, &["spec", "terminationGracePeriod"])
+            .map(str::to_string),
+        expire_after: str_at(d, &["spec", "expireAfter"]).map(str::to_string),
+        drifted: d
+            .pointer("/status/conditions")
+            .and_then(Value::as_array)
+            .is_some_and(|cs| {
+                cs.iter().any(|c| {
+                    str_at(c, &["type"]) == Some("Drifted")
+                        && str_at(c, &["status"]) == Some("True")
+                })
+            }),
     }
 }
 

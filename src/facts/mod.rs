@@ -47,7 +47,7 @@ pub async fn gather(
     // Independent of DescribeCluster: start at once.
     let kube_side = async {
         let client = kube.await?;
-        kube::gather(client.as_ref().map_err(String::as_str)).await
+        Ok::<_, Error>(kube::gather(client.as_ref().map_err(String::as_str)).await)
     };
     let versions = eks::cluster_versions(aws);
     let updates = eks::updates(aws, cluster);

@@ -98,7 +98,43 @@ pub struct ClusterFacts {
     pub role_arn: String,
     /// `resourcesVpcConfig.subnetIds`.
     pub subnet_ids: Vec<String>,
+    /// Who may reach the API endpoint (`resourcesVpcConfig`).
+    pub endpoint_access: EndpointAccessFacts,
     pub auto_mode: AutoModeFacts,
+}
+
+/// `resourcesVpcConfig.endpointPublicAccess`, `endpointPrivateAccess`, `publicAccessCidrs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointAccessFacts {
+    pub public: bool,
+    pub private: bool,
+    pub public_cidrs: Vec<String>,
+}
+
+impl Default for EndpointAccessFacts {
+    /// EKS's defaults: a public endpoint open to every address.
+    fn default() -> Self {
+        EndpointAccessFacts {
+            public: true,
+            private: false,
+            public_cidrs: vec!["0.0.0.0/0".into()],
+        }
+    }
+}
+
+impl EndpointAccessFacts {
+    /// Only reachable from inside the VPC (or networks peered with it).
+    pub fn private_only(&self) -> bool {
+        !self.public
+    }
+
+    /// Public, but only from some addresses.
+    pub fn restricted_cidrs(&self) -> Option<&[String]> {
+        (self.public
+            && !self.public_cidrs.is_empty()
+            && !self.public_cidrs.iter().any(|c| c == "0.0.0.0/0"))
+        .then_some(self.public_cidrs.as_slice())
+    }
 }
 
 /// The three Auto Mode switches of DescribeCluster, plus the compute config.
@@ -316,7 +352,8 @@ fn string_or_list(v: &serde_json::Value) -> Vec<String> {
 // Kubernetes
 // ---------------------------------------------------------------------------------------------
 
-/// The Kubernetes side of the cluster.
+/// The Kubernetes side of the cluster. Each list is gathered on its own: one that could not be
+/// read is empty here and named in `unreadable`, so only the checks that need it are skipped.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct KubeFacts {
     pub nodes: Vec<NodeFacts>,
@@ -326,6 +363,45 @@ pub struct KubeFacts {
     pub workloads: Vec<WorkloadFacts>,
     /// karpenter.sh/v1 NodePools.
     pub node_pools: Vec<NodePoolFacts>,
+    /// karpenter.sh/v1 NodeClaims (one per Auto Mode node).
+    pub node_claims: Vec<NodeClaimFacts>,
+    /// The lists that could not be read, with the reason (a 403 for a read-only role, ...).
+    pub unreadable: BTreeMap<KubeList, String>,
+}
+
+/// One list preflight reads from the Kubernetes API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KubeList {
+    Nodes,
+    Pods,
+    Pdbs,
+    Workloads,
+    NodePools,
+    NodeClaims,
+}
+
+impl KubeList {
+    /// How the list is named in messages: `pods`, `nodepools.karpenter.sh`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            KubeList::Nodes => "nodes",
+            KubeList::Pods => "pods",
+            KubeList::Pdbs => "poddisruptionbudgets",
+            KubeList::Workloads => "deployments/statefulsets",
+            KubeList::NodePools => "nodepools.karpenter.sh",
+            KubeList::NodeClaims => "nodeclaims.karpenter.sh",
+        }
+    }
+}
+
+impl KubeFacts {
+    /// The first of `needs` that could not be read, with why.
+    pub fn missing(&self, needs: &[KubeList]) -> Option<(KubeList, &str)> {
+        needs
+            .iter()
+            .find_map(|l| self.unreadable.get(l).map(|why| (*l, why.as_str())))
+    }
 }
 
 /// One node.
@@ -462,6 +538,25 @@ pub struct NodePoolFacts {
     pub usage: Resources,
     /// `spec.template.spec.expireAfter`: a Go duration (`"336h"`) or `"Never"`.
     pub expire_after: Option<String>,
+    /// `spec.template.spec.terminationGracePeriod` (`"24h0m0s"`): how long a drain may wait for
+    /// PDBs and do-not-disrupt pods before the pods are deleted anyway.
+    pub termination_grace_period: Option<String>,
+}
+
+/// A karpenter.sh/v1 NodeClaim: the Auto Mode record behind one node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeClaimFacts {
+    pub name: String,
+    /// `status.nodeName`.
+    pub node_name: Option<String>,
+    /// Label `karpenter.sh/nodepool`.
+    pub node_pool: Option<String>,
+    /// `spec.terminationGracePeriod`.
+    pub termination_grace_period: Option<String>,
+    /// `spec.expireAfter`.
+    pub expire_after: Option<String>,
+    /// Condition `Drifted` is `True`.
+    pub drifted: bool,
 }
 
 /// CPU and memory amounts.

@@ -13,14 +13,18 @@ use serde_json::json;
 
 use super::clock;
 use super::faults::Faults;
+use super::gate::KubeGate;
 use super::world::{lock, rfc3339, Shared};
 
-pub fn router(shared: Shared) -> Router {
+pub fn router(shared: Shared, gate: KubeGate) -> Router {
     Router::new()
         .route("/_sim/requests", get(requests).delete(clear_requests))
         .route("/_sim/clock", get(clock_now))
         .route("/_sim/clock/advance", post(advance))
-        .route("/_sim/faults", get(get_faults).post(set_faults))
+        .route(
+            "/_sim/faults",
+            get(get_faults).post(move |state, body| set_faults(state, gate.clone(), body)),
+        )
         .route("/_sim/watches/cut", post(cut_watches))
         .route("/_sim/watches/compact", post(compact))
         .with_state(shared)
@@ -63,7 +67,12 @@ async fn get_faults(State(shared): State<Shared>) -> impl IntoResponse {
 }
 
 /// Replaces the fault settings (a JSON `Faults`); the watch-cut generation is kept.
-async fn set_faults(State(shared): State<Shared>, Json(faults): Json<Faults>) -> impl IntoResponse {
+async fn set_faults(
+    State(shared): State<Shared>,
+    gate: KubeGate,
+    Json(faults): Json<Faults>,
+) -> impl IntoResponse {
+    gate.set_unreachable(faults.kube_unreachable);
     let mut w = lock(&shared);
     let cuts = w.faults.watch_cuts;
     w.faults = Faults {

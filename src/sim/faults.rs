@@ -1,5 +1,5 @@
-//! Faults on demand: extra latency per operation, N error answers, cut watch streams and forced
-//! `410 Gone`. Set from the scenario or at run time through `POST /_sim/faults`; the AWS and
+//! Faults on demand: extra latency per operation, N error answers, cut watch streams, forced
+//! `410 Gone` and an unreachable Kubernetes API. Set from the scenario or at run time through `POST /_sim/faults`; the AWS and
 //! Kubernetes front ends consult them on every request.
 
 use std::collections::BTreeMap;
@@ -43,6 +43,9 @@ pub struct Faults {
     pub watch_cuts: u64,
     /// The next N watch requests are answered `410 Gone` whatever their resourceVersion.
     pub gone_watches: u32,
+    /// The Kubernetes API accepts no connection (reset at once) and open watches end, as for a
+    /// client outside a private endpoint's VPC, or an API server restarting.
+    pub kube_unreachable: bool,
 }
 
 fn matches(pattern: &str, service: &str, operation: &str) -> bool {

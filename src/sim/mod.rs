@@ -11,6 +11,7 @@ pub mod clock;
 pub mod control;
 pub mod engine;
 pub mod faults;
+pub mod gate;
 pub mod kube;
 pub mod scenario;
 pub mod store;
@@ -233,7 +234,9 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         source,
     })?;
 
-    let aws_app = control::router(shared.clone()).merge(aws::router(shared.clone()));
+    let gate = gate::KubeGate::default();
+    gate.set_unreachable(lock(&shared).faults.kube_unreachable);
+    let aws_app = control::router(shared.clone(), gate.clone()).merge(aws::router(shared.clone()));
     let kube_app = kube::router(shared.clone());
     // Answers go out at once (no Nagle delay waiting for the client's delayed ACK), as a
     // loopback server's should: paged lists make many small round trips.
@@ -241,7 +244,10 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         let _ = tcp.set_nodelay(true);
     };
     let aws_listener = aws_listener.tap_io(no_delay);
-    let kube_listener = kube_listener.tap_io(no_delay);
+    let kube_listener = gate::GatedListener {
+        inner: kube_listener,
+        gate,
+    };
     let mut tasks = vec![
         tokio::spawn(async move {
             let _ = axum::serve(aws_listener, aws_app).await;

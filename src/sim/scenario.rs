@@ -14,8 +14,8 @@ use super::engine;
 use super::faults::Faults;
 use super::store::{Res, Store};
 use super::world::{
-    epoch_seconds, AutoMode, AwsState, Cluster, RequestLog, Rng, Role, Subnet, Timings,
-    UpdateBehaviour, World,
+    epoch_seconds, AutoMode, AwsState, Cluster, EndpointAccess, RequestLog, Rng, Role, Subnet,
+    Timings, UpdateBehaviour, World,
 };
 
 /// The scenario used when none is named.
@@ -120,6 +120,10 @@ pub struct ClusterSpec {
     pub security_groups: Vec<String>,
     #[serde(default)]
     pub update: UpdateSpec,
+    /// Who may reach the API endpoint. Clients of the emulator stand outside the cluster's VPC:
+    /// with `publicAccess: false` its Kubernetes API does not answer them.
+    #[serde(default)]
+    pub endpoint_access: EndpointAccess,
     /// EKS wire shape `Insight`; time fields may be relative to the start ("-2h", "-3d", "-30m").
     #[serde(default)]
     pub insights: Vec<Value>,
@@ -468,7 +472,11 @@ pub fn build_world(s: &Scenario) -> Result<World, ScenarioError> {
         aws,
         kube: Store::new(10_000, s.seed ^ 0x5eed),
         requests: RequestLog::default(),
-        faults: s.faults.clone(),
+        faults: Faults {
+            // The clients stand outside the VPC: a private-only endpoint does not answer them.
+            kube_unreachable: s.faults.kube_unreachable || !s.cluster.endpoint_access.public_access,
+            ..s.faults.clone()
+        },
         timings: s.timings.clone(),
         rng,
         engine: Default::default(),
@@ -554,6 +562,7 @@ fn build_cluster(
             rng.hex(32).to_uppercase(),
             s.region
         ),
+        endpoint_access: spec.endpoint_access.clone(),
         auto_mode: AutoMode {
             compute: spec.auto_mode.compute,
             storage: spec.auto_mode.storage,

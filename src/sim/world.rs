@@ -102,6 +102,8 @@ pub struct Cluster {
     pub subnet_ids: Vec<String>,
     pub security_group_ids: Vec<String>,
     pub endpoint: String,
+    /// Who may reach the cluster's API endpoint (DescribeCluster `resourcesVpcConfig`).
+    pub endpoint_access: EndpointAccess,
     pub auto_mode: AutoMode,
     /// Insights in the EKS wire shape of `Insight` (DescribeInsight's `insight`); ListInsights
     /// answers with the summary fields of the same objects.
@@ -112,6 +114,26 @@ pub struct Cluster {
     pub update_behaviour: UpdateBehaviour,
     pub insights_refresh: Option<InsightsRefresh>,
     pub tags: BTreeMap<String, String>,
+}
+
+/// `endpointPublicAccess`, `endpointPrivateAccess` and `publicAccessCidrs`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct EndpointAccess {
+    pub public_access: bool,
+    pub private_access: bool,
+    pub public_access_cidrs: Vec<String>,
+}
+
+impl Default for EndpointAccess {
+    /// What a cluster created from the console gets: public and private, open to the world.
+    fn default() -> Self {
+        EndpointAccess {
+            public_access: true,
+            private_access: true,
+            public_access_cidrs: vec!["0.0.0.0/0".into()],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -76,6 +76,7 @@ pub(crate) fn article_world() -> World {
         subnet_ids: subnets.iter().map(|s| s.0.to_string()).collect(),
         security_group_ids: vec![],
         endpoint: "http://127.0.0.1:1".into(),
+        endpoint_access: Default::default(),
         auto_mode: AutoMode {
             compute: true,
             storage: true,
@@ -174,7 +175,8 @@ async fn serve(world: World) -> (String, Shared) {
     let shared: Shared = Arc::new(Mutex::new(world));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = crate::sim::control::router(shared.clone()).merge(super::router(shared.clone()));
+    let app = crate::sim::control::router(shared.clone(), Default::default())
+        .merge(super::router(shared.clone()));
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });

@@ -43,6 +43,7 @@ pub fn world() -> World {
         subnet_ids: vec!["subnet-0a".into(), "subnet-0c".into()],
         security_group_ids: vec![],
         endpoint: String::new(),
+        endpoint_access: Default::default(),
         auto_mode: AutoMode::default(),
         insights: vec![],
         addons: vec![],

@@ -300,7 +300,11 @@ async fn run(
                 }
             }
             _ = check.tick() => {
-                if tx.is_closed() || lock(&shared).faults.watch_cuts != opts.cuts {
+                let ended = {
+                    let w = lock(&shared);
+                    w.faults.watch_cuts != opts.cuts || w.faults.kube_unreachable
+                };
+                if tx.is_closed() || ended {
                     return;
                 }
             }

@@ -69,9 +69,13 @@ pub fn cluster_json(c: &Cluster, region: &str) -> Value {
             "securityGroupIds": c.security_group_ids,
             "clusterSecurityGroupId": format!("sg-{}", stable_hex(&format!("{}/sg", c.arn), 17)),
             "vpcId": c.vpc_id,
-            "endpointPublicAccess": true,
-            "endpointPrivateAccess": true,
-            "publicAccessCidrs": ["0.0.0.0/0"],
+            "endpointPublicAccess": c.endpoint_access.public_access,
+            "endpointPrivateAccess": c.endpoint_access.private_access,
+            "publicAccessCidrs": if c.endpoint_access.public_access {
+                c.endpoint_access.public_access_cidrs.clone()
+            } else {
+                Vec::new()
+            },
         },
         "kubernetesNetworkConfig": {
             "serviceIpv4Cidr": "172.20.0.0/16",

@@ -1,0 +1,140 @@
+//! How long Auto Mode's drain of a node waits for pods it may not evict (a PDB that allows
+//! nothing, a do-not-disrupt pod) before deleting them anyway: the NodeClaim's
+//! terminationGracePeriod, else its NodePool's, else Auto Mode's own 24 h (REFERENCE §3, §7).
+//! Pure; the PDB and pod checks put it into their messages.
+
+use super::version::parse_go_duration;
+use crate::facts::model::KubeFacts;
+
+/// What Auto Mode sets on the NodeClaims of its built-in NodePools.
+const AUTO_MODE_GRACE_SECS: u64 = 24 * 3600;
+
+/// The longest force-drain wait among some nodes, and where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grace {
+    pub secs: u64,
+    /// `NodeClaim general-purpose-8wq4z`, `NodePool general-purpose`, `Auto Mode's default`.
+    pub source: String,
+}
+
+impl Grace {
+    /// `up to 24h (terminationGracePeriod of NodePool general-purpose)`.
+    pub fn wait(&self) -> String {
+        format!(
+            "up to {} (terminationGracePeriod of {})",
+            human(self.secs),
+            self.source
+        )
+    }
+}
+
+/// The grace that bounds the drain of `nodes` (the longest, when they differ).
+pub fn grace_for<'a>(k: &KubeFacts, nodes: impl IntoIterator<Item = &'a str>) -> Grace {
+    let mut best: Option<Grace> = None;
+    for node in nodes {
+        let g = grace_of(k, node);
+        if best.as_ref().is_none_or(|b| g.secs > b.secs) {
+            best = Some(g);
+        }
+    }
+    best.unwrap_or_else(auto_mode_default)
+}
+
+fn grace_of(k: &KubeFacts, node: &str) -> Grace {
+    let claim = k
+        .node_claims
+        .iter()
+        .find(|c| c.node_name.as_deref() == Some(node));
+    if let Some((c, secs)) = claim.and_then(|c| {
+        let secs = parse_go_duration(c.termination_grace_period.as_deref()?)?;
+        Some((c, secs))
+    }) {
+        return Grace {
+            secs,
+            source: format!("NodeClaim {}", c.name),
+        };
+    }
+    let pool_name = claim.and_then(|c| c.node_pool.clone()).or_else(|| {
+        k.nodes
+            .iter()
+            .find(|n| n.name == node)
+            .and_then(|n| n.node_pool.clone())
+    });
+    let pool = pool_name.and_then(|p| k.node_pools.iter().find(|np| np.name == p));
+    if let Some((p, secs)) = pool.and_then(|p| {
+        let secs = parse_go_duration(p.termination_grace_period.as_deref()?)?;
+        Some((p, secs))
+    }) {
+        return Grace {
+            secs,
+            source: format!("NodePool {}", p.name),
+        };
+    }
+    auto_mode_default()
+}
+
+fn auto_mode_default() -> Grace {
+    Grace {
+        secs: AUTO_MODE_GRACE_SECS,
+        source: "Auto Mode's default".into(),
+    }
+}
+
+/// `24h`, `1h30m`, `45m`, `90s`.
+pub fn human(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 || out.is_empty() {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::{article, kube};
+
+    #[test]
+    fn claim_then_pool_then_default() {
+        let mut facts = article();
+        let k = kube(&mut facts);
+        let node = k.nodes[0].name.clone();
+        k.node_claims[0].termination_grace_period = Some("2h".into());
+        assert_eq!(
+            grace_for(k, [node.as_str()]).wait(),
+            "up to 2h (terminationGracePeriod of NodeClaim general-purpose-8wq4z)"
+        );
+        k.node_claims.clear();
+        k.node_pools[0].termination_grace_period = Some("1h30m0s".into());
+        assert_eq!(
+            grace_for(k, [node.as_str()]).wait(),
+            "up to 1h30m (terminationGracePeriod of NodePool general-purpose)"
+        );
+        k.node_pools[0].termination_grace_period = None;
+        let g = grace_for(k, [node.as_str()]);
+        assert_eq!((g.secs, g.source.as_str()), (86_400, "Auto Mode's default"));
+        assert_eq!(grace_for(k, []).secs, 86_400);
+    }
+
+    #[test]
+    fn the_longest_grace_bounds_several_nodes() {
+        let mut facts = article();
+        let k = kube(&mut facts);
+        let mut other = k.node_claims[0].clone();
+        other.name = "general-purpose-zz".into();
+        other.node_name = Some("i-2".into());
+        other.termination_grace_period = Some("48h".into());
+        k.node_claims.push(other);
+        let node = k.nodes[0].name.clone();
+        assert_eq!(grace_for(k, [node.as_str(), "i-2"]).secs, 48 * 3600);
+        assert_eq!(human(90), "1m30s");
+        assert_eq!(human(0), "0s");
+    }
+}
