@@ -85,6 +85,7 @@ pub struct SimHandle {
     pub cluster_name: String,
     pub cluster_arn: String,
     pub world: Shared,
+    gate: gate::KubeGate,
     tasks: Vec<JoinHandle<()>>,
     _tempdir: Option<TempDir>,
 }
@@ -112,6 +113,13 @@ impl SimHandle {
             .iter()
             .map(|(k, v)| format!("export {k}={}\n", shell_quote(v)))
             .collect()
+    }
+
+    /// Makes the Kubernetes API unreachable (connections reset, watches end) or reachable again,
+    /// as `POST /_sim/faults` with `kubeUnreachable` does.
+    pub fn set_kube_unreachable(&self, unreachable: bool) {
+        lock(&self.world).faults.kube_unreachable = unreachable;
+        self.gate.set_unreachable(unreachable);
     }
 
     /// Moves virtual time forward (tests with the manual clock).
@@ -246,7 +254,7 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
     let aws_listener = aws_listener.tap_io(no_delay);
     let kube_listener = gate::GatedListener {
         inner: kube_listener,
-        gate,
+        gate: gate.clone(),
     };
     let mut tasks = vec![
         tokio::spawn(async move {
@@ -268,6 +276,7 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         cluster_name,
         cluster_arn,
         world: shared,
+        gate,
         tasks,
         _tempdir: tempdir,
     })
