@@ -77,3 +77,32 @@ async fn flags_replace_the_environment() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("pass --context"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_service_endpoint_variables_reach_the_sdk() {
+    // A private cluster's VPC interface endpoints are set one service at a time.
+    let sim = common::start_sim("article", true).await;
+    let mut cmd = common::eksauto(&sim);
+    cmd.env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_ENDPOINT_URL_EKS", &sim.aws_url)
+        .env("AWS_ENDPOINT_URL_EC2", &sim.aws_url)
+        .env("AWS_ENDPOINT_URL_IAM", &sim.aws_url)
+        .args(["preflight", "-o", "json"]);
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let services: std::collections::BTreeSet<String> = common::request_log(&sim)
+        .await
+        .iter()
+        .map(|r| r["service"].as_str().unwrap().to_string())
+        .collect();
+    for s in ["eks", "ec2", "iam"] {
+        assert!(services.contains(s), "{s} not called: {services:?}");
+    }
+    // --endpoint-url wins over the per-service variables, for all three services.
+    let mut cmd = common::eksauto(&sim);
+    cmd.env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_ENDPOINT_URL_EC2", "http://127.0.0.1:1")
+        .args(["preflight", "-o", "json", "--endpoint-url", &sim.aws_url]);
+    let (code, _, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "{err}");
+}

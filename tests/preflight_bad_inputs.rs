@@ -253,6 +253,132 @@ async fn bad_inputs_get_clear_errors() {
         ("AWS_CONFIG_FILE", Some("/dev/null".into())),
     ];
     cases.push(no_credentials);
+    // No credentials, and an instance metadata service that refuses (as on a machine where IMDS is
+    // switched off): still "no credentials", not a network problem.
+    let imds = refusing_imds();
+    let mut imds_refuses = case(
+        "no credentials, IMDS refuses",
+        &["preflight"],
+        2,
+        &["no AWS credentials found", "aws configure", "aws sso login"],
+    );
+    imds_refuses.env = vec![
+        ("AWS_ACCESS_KEY_ID", None),
+        ("AWS_SECRET_ACCESS_KEY", None),
+        ("AWS_CONFIG_FILE", Some("/dev/null".into())),
+        ("AWS_EC2_METADATA_DISABLED", Some("false".into())),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", Some(imds)),
+    ];
+    cases.push(imds_refuses);
+    // A profile nobody defined, by flag and by variable.
+    for (name, args, env) in [
+        (
+            "unknown --profile",
+            &["preflight", "--profile", "nope"][..],
+            None,
+        ),
+        ("unknown AWS_PROFILE", &["preflight"][..], Some("nope")),
+    ] {
+        let mut c = case(
+            name,
+            args,
+            2,
+            &["AWS profile \"nope\" is not defined", "aws configure"],
+        );
+        c.env = vec![("AWS_PROFILE", env.map(str::to_string))];
+        cases.push(c);
+    }
+    // An SSO profile whose cached session has expired.
+    let home = dir.path().join("home");
+    let cache = home.join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let sso_config = dir.path().join("sso-config");
+    std::fs::write(
+        &sso_config,
+        "[profile dev]\nsso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = ap-northeast-1\n[sso-session my-sso]\nsso_start_url = https://example.awsapps.com/start\nsso_region = ap-northeast-1\n",
+    )
+    .unwrap();
+    // The SDK's cache file name for session "my-sso" is the SHA-1 of the session name.
+    std::fs::write(
+        cache.join("0ad374308c5a4e22f723adf10145eafad7c4031c.json"),
+        r#"{"accessToken":"expired","expiresAt":"2020-01-01T00:00:00Z","region":"ap-northeast-1","startUrl":"https://example.awsapps.com/start"}"#,
+    )
+    .unwrap();
+    let mut sso = case(
+        "expired SSO session",
+        &["preflight", "--profile", "dev"],
+        2,
+        &[
+            "SSO session of profile \"dev\" has expired",
+            "aws sso login --profile dev",
+        ],
+    );
+    sso.env = vec![
+        ("AWS_ACCESS_KEY_ID", None),
+        ("AWS_SECRET_ACCESS_KEY", None),
+        ("AWS_CONFIG_FILE", Some(path(&sso_config))),
+        ("HOME", Some(path(&home))),
+    ];
+    cases.push(sso);
+    // A per-service endpoint that does not answer is named, with its variable.
+    for (service, var) in [
+        ("EKS", "AWS_ENDPOINT_URL_EKS"),
+        ("EC2", "AWS_ENDPOINT_URL_EC2"),
+        ("IAM", "AWS_ENDPOINT_URL_IAM"),
+    ] {
+        let mut c = case(
+            var,
+            &["preflight"],
+            2,
+            &[
+                &format!("cannot reach the {service} endpoint http://127.0.0.1:1"),
+                var,
+            ],
+        );
+        c.env = vec![(var, Some("http://127.0.0.1:1".into()))];
+        cases.push(c);
+    }
+    cases.push(case(
+        "endpoint without a scheme",
+        &["preflight", "--endpoint-url", "127.0.0.1:4566"],
+        2,
+        &[
+            "not a URL for --endpoint-url",
+            "EKS, EC2 and IAM",
+            "AWS_ENDPOINT_URL_EKS",
+        ],
+    ));
+    cases.push(case(
+        "kubeconfig is a directory",
+        &["preflight", "--kubeconfig", &path(dir.path())],
+        2,
+        &["cannot read kubeconfig"],
+    ));
+    cases.push(case(
+        "refresh for an unknown cluster",
+        &[
+            "preflight",
+            "--refresh-insights",
+            "--cluster",
+            "nope",
+            "--kubeconfig",
+            &path(&plain),
+        ],
+        2,
+        &["\"nope\" not found"],
+    ));
+    cases.push(case(
+        "one-number --to",
+        &["preflight", "--to", "1"],
+        2,
+        &["not a Kubernetes version"],
+    ));
+    cases.push(case(
+        "unknown shell",
+        &["completions", "tcsh"],
+        2,
+        &["tcsh"],
+    ));
     // No cluster named anywhere: the error lists what ListClusters returns.
     cases.push(case(
         "no cluster chosen",
@@ -273,7 +399,27 @@ async fn bad_inputs_get_clear_errors() {
         &["line"],
     ));
 
+    assert!(cases.len() >= 30, "{} cases", cases.len());
     check(&sim, cases).await;
+}
+
+/// A stand-in instance metadata service that refuses every request (HTTP 403), as IMDS does where
+/// it is switched off; its URL.
+fn refusing_imds() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    url
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

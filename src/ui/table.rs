@@ -75,6 +75,11 @@ pub fn render(r: &Report<'_>, style: Style) -> String {
                 r.target_version
             ),
         )
+    } else if crate::checks::exit_code(r.findings) == 2 {
+        style.paint(
+            Severity::Warn,
+            "incomplete: the Kubernetes side was not checked (see K8S002), so nothing can be said of the node rotation",
+        )
     } else if s.warn > 0 {
         style.paint(
             Severity::Warn,
@@ -147,5 +152,17 @@ mod tests {
             "ACTIVE",
         )];
         assert!(report(&findings).contains("— ready to upgrade to 1.31"));
+    }
+
+    #[test]
+    fn an_unchecked_kubernetes_side_is_incomplete_not_ready() {
+        let mut unchecked = Finding::new("K8S002", Severity::Warn, "cluster c1", "not run");
+        unchecked.unchecked = true;
+        let text = report(&[unchecked]);
+        assert!(
+            text.contains("— incomplete: the Kubernetes side was not checked"),
+            "{text}"
+        );
+        assert!(!text.contains("ready to upgrade"), "{text}");
     }
 }
