@@ -34,7 +34,20 @@ async fn refresh_waits_for_completion() {
     }
     assert!(started, "no StartInsightsRefresh");
     assert!(!run.is_finished(), "preflight did not wait for the refresh");
+    // Let it poll the refresh while it is still in progress, then complete it.
+    let before = clock_now(&sim);
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if common::request_log(&sim)
+            .await
+            .iter()
+            .any(|r| r["operation"] == "DescribeInsightsRefresh")
+        {
+            break;
+        }
+    }
     common::advance(&sim, 60);
+    let after = clock_now(&sim);
     let (code, out, err) = tokio::time::timeout(Duration::from_secs(30), run)
         .await
         .expect("preflight finishes once the refresh completes")
@@ -54,18 +67,46 @@ async fn refresh_waits_for_completion() {
             .all(|r| r["operation"] == "StartInsightsRefresh"),
         "{writes:?}"
     );
-    let refresh_at = log
+    // The order: StartInsightsRefresh → DescribeInsightsRefresh while IN_PROGRESS (virtual time
+    // still at the start) → DescribeInsightsRefresh once COMPLETED (after the advance) →
+    // ListInsights; no insight is listed before the refresh completed.
+    let ops: Vec<(&str, &str)> = log
         .iter()
-        .position(|r| r["operation"] == "StartInsightsRefresh")
-        .unwrap();
-    let list_at = log
+        .map(|r| (r["operation"].as_str().unwrap(), r["at"].as_str().unwrap()))
+        .filter(|(op, _)| op.contains("Insight"))
+        .collect();
+    let start = ops
         .iter()
-        .rposition(|r| r["operation"] == "ListInsights")
+        .position(|(op, _)| *op == "StartInsightsRefresh")
         .unwrap();
+    let describes: Vec<usize> = (0..ops.len())
+        .filter(|&i| ops[i].0 == "DescribeInsightsRefresh")
+        .collect();
+    let lists: Vec<usize> = (0..ops.len())
+        .filter(|&i| ops[i].0 == "ListInsights")
+        .collect();
+    assert!(!describes.is_empty() && !lists.is_empty(), "{ops:?}");
+    assert!(describes[0] > start, "{ops:?}");
     assert!(
-        list_at > refresh_at,
-        "insights were listed before the refresh"
+        describes.iter().any(|&i| ops[i].1 == before),
+        "no poll while in progress: {ops:?}"
     );
+    let last = *describes.last().unwrap();
+    assert_eq!(
+        ops[last].1, after,
+        "last poll is not the completed one: {ops:?}"
+    );
+    assert!(
+        lists.iter().all(|&i| i > last),
+        "insights listed before the refresh completed: {ops:?}"
+    );
+}
+
+/// The emulator's virtual time (`GET /_sim/clock`), as the request log writes it.
+fn clock_now(sim: &eksauto::sim::SimHandle) -> String {
+    let body = common::http_get(&format!("{}/_sim/clock", sim.aws_url));
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    v["now"].as_str().unwrap().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -264,13 +264,16 @@ fn pending_pod_gets_a_node_and_empty_node_goes_away() {
     advance(&mut w, 470);
     assert_eq!(w.kube.len(Res::Nodes), 1);
     advance(&mut w, 10);
-    let n = w.kube.iter(Res::Nodes).next().cloned();
-    if let Some(n) = n {
-        assert!(
-            !super::nodes::node_ready(&n),
-            "node NotReady while shutting down"
-        );
-    }
+    let n = w
+        .kube
+        .iter(Res::Nodes)
+        .next()
+        .cloned()
+        .expect("the node is still there while shutting down");
+    assert!(
+        !super::nodes::node_ready(&n),
+        "node NotReady while shutting down"
+    );
     advance(&mut w, 30);
     assert_eq!(w.kube.len(Res::Nodes), 0);
     assert_eq!(w.kube.len(Res::NodeClaims), 0);
