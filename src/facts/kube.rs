@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::{Node, Pod, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Node, PodTemplateSpec};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -20,13 +20,13 @@ use super::model::{
     LabelSelector, LabelSelectorRequirement, NodeClaimFacts, NodeFacts, NodePoolFacts, OwnerRef,
     PdbFacts, PdbStatus, PodFacts, Resources, WorkloadFacts,
 };
+use super::slim::{SlimPod, DO_NOT_DISRUPT};
 use super::timed;
 use crate::clients::Kube;
 use crate::error::{chain, one_line, root_cause};
 
 /// Objects per list page.
 const PAGE: u32 = 1000;
-const DO_NOT_DISRUPT: &str = "karpenter.sh/do-not-disrupt";
 
 /// Why one list failed.
 enum ListFailure {
@@ -57,7 +57,7 @@ pub async fn gather(kube: Result<&Kube, &str>) -> Gathered<KubeFacts> {
     let lists = async {
         tokio::join!(
             list(kube, "nodes", Api::<Node>::all(c.clone()), node_facts),
-            list(kube, "pods", Api::<Pod>::all(c.clone()), pod_facts),
+            list(kube, "pods", Api::<SlimPod>::all(c.clone()), pod_facts),
             list(
                 kube,
                 "poddisruptionbudgets",
@@ -258,7 +258,7 @@ fn node_facts(n: &Node) -> NodeFacts {
     }
 }
 
-fn pod_facts(p: &Pod) -> PodFacts {
+fn pod_facts(p: &SlimPod) -> PodFacts {
     let owners = p.metadata.owner_references.as_deref().unwrap_or_default();
     let owner = owners
         .iter()
@@ -268,19 +268,16 @@ fn pod_facts(p: &Pod) -> PodFacts {
             kind: o.kind.clone(),
             name: o.name.clone(),
         });
-    let status = p.status.as_ref();
     PodFacts {
         namespace: p.metadata.namespace.clone().unwrap_or_default(),
         name: p.metadata.name.clone().unwrap_or_default(),
         labels: p.metadata.labels.clone().unwrap_or_default(),
         owner,
-        node: p.spec.as_ref().and_then(|s| s.node_name.clone()),
-        ready: status
-            .and_then(|s| s.conditions.as_ref())
-            .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True")),
+        node: p.node_name.clone(),
+        ready: p.ready,
         terminating: p.metadata.deletion_timestamp.is_some(),
         do_not_disrupt: annotation_true(&p.metadata, DO_NOT_DISRUPT),
-        phase: status.and_then(|s| s.phase.clone()).unwrap_or_default(),
+        phase: p.phase.clone().unwrap_or_default(),
     }
 }
 
@@ -503,7 +500,7 @@ mod tests {
 
     #[test]
     fn pods_and_pdbs_convert() {
-        let p: Pod = serde_json::from_value(serde_json::json!({
+        let p: SlimPod = serde_json::from_value(serde_json::json!({
             "metadata": {"name": "a", "namespace": "default",
                          "annotations": {"karpenter.sh/do-not-disrupt": "true"},
                          "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "rs", "uid": "u", "controller": true}]},

@@ -12,6 +12,7 @@ pub mod eks;
 pub mod iam;
 pub mod kube;
 pub mod model;
+pub mod slim;
 
 use std::future::Future;
 use std::time::Instant;
