@@ -72,6 +72,7 @@ pub fn pdb(
     }
 }
 
+/// A Deployment whose one container (named after it) has a readinessProbe, with no spread.
 pub fn deployment(ns: &str, name: &str, replicas: i32, l: &[(&str, &str)]) -> WorkloadFacts {
     WorkloadFacts {
         kind: "Deployment".into(),
@@ -80,9 +81,25 @@ pub fn deployment(ns: &str, name: &str, replicas: i32, l: &[(&str, &str)]) -> Wo
         replicas: Some(replicas),
         selector: LabelSelector::labels(l.iter().copied()),
         pod_template_labels: labels(l),
-        topology_spread_selectors: Vec::new(),
+        containers: vec![ContainerFacts {
+            name: name.into(),
+            readiness_probe: true,
+        }],
+        topology_spread: Vec::new(),
+        pod_anti_affinity: Vec::new(),
     }
 }
+
+/// A spread constraint or anti-affinity term on `key` selecting `l`.
+pub fn term(key: &str, l: &[(&str, &str)]) -> TopologyTerm {
+    TopologyTerm {
+        topology_key: key.into(),
+        selector: Some(LabelSelector::labels(l.iter().copied())),
+    }
+}
+
+pub const HOSTNAME: &str = "kubernetes.io/hostname";
+pub const ZONE: &str = "topology.kubernetes.io/zone";
 
 pub fn pool(name: &str, budgets: &[&str]) -> NodePoolFacts {
     NodePoolFacts {
@@ -165,9 +182,10 @@ pub fn article() -> Facts {
         disruptions_allowed: 2,
     });
     let mut myapp = deployment("default", "myapp", 10, &[("app", "myapp")]);
-    myapp.topology_spread_selectors = vec![
-        LabelSelector::labels([("app", "host-zone-spread")]),
-        LabelSelector::labels([("app", "host-zone-spread")]),
+    myapp.containers[0].readiness_probe = false;
+    myapp.topology_spread = vec![
+        term(HOSTNAME, &[("app", "host-zone-spread")]),
+        term(ZONE, &[("app", "host-zone-spread")]),
     ];
     Facts {
         now,

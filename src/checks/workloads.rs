@@ -4,7 +4,7 @@
 //! `app: host-zone-spread`).
 
 use super::{with_kube, Finding, Severity};
-use crate::facts::model::{Facts, LabelSelector};
+use crate::facts::model::{Facts, LabelSelector, TopologyTerm};
 
 fn subject(kind: &str, ns: &str, name: &str) -> String {
     format!("{} {ns}/{name}", kind.to_lowercase())
@@ -51,16 +51,14 @@ pub fn wrk002(f: &Facts) -> Vec<Finding> {
     with_kube(f, "WRK002", |k| {
         let mut out = Vec::new();
         for w in &k.workloads {
-            let mut wrong: Vec<&LabelSelector> = w
-                .topology_spread_selectors
+            let wrong: Vec<&TopologyTerm> = w
+                .topology_spread
                 .iter()
-                .filter(|s| !s.matches(&w.pod_template_labels))
+                .filter(|t| !t.selects(&w.pod_template_labels))
                 .collect();
-            if wrong.is_empty() {
+            let Some(first) = wrong.first() else {
                 continue;
-            }
-            let total = wrong.len();
-            wrong.dedup();
+            };
             let pod_labels = LabelSelector {
                 match_labels: w.pod_template_labels.clone(),
                 match_expressions: Vec::new(),
@@ -72,8 +70,9 @@ pub fn wrk002(f: &Facts) -> Vec<Finding> {
                     Severity::Warn,
                     subject(&w.kind, &w.namespace, &w.name),
                     format!(
-                        "{total} topologySpreadConstraint(s) select {}, which matches none of its own pods ({pod_labels}): the spread is not enforced",
-                        wrong[0].display()
+                        "{} topologySpreadConstraint(s) select {}, which matches none of its own pods ({pod_labels}): the spread is not enforced",
+                        wrong.len(),
+                        first.selector_display()
                     ),
                 )
                 .fix(format!(
@@ -82,7 +81,13 @@ pub fn wrk002(f: &Facts) -> Vec<Finding> {
                 .details(
                     wrong
                         .iter()
-                        .map(|s| format!("labelSelector {} ≠ pod labels {pod_labels}", s.display()))
+                        .map(|t| {
+                            format!(
+                                "topologyKey {}: labelSelector {} ≠ pod labels {pod_labels}",
+                                t.topology_key,
+                                t.selector_display()
+                            )
+                        })
                         .collect(),
                 ),
             );
@@ -132,18 +137,27 @@ mod tests {
         assert_eq!(f.subject, "deployment default/myapp");
         assert!(f.message.contains("app=host-zone-spread"));
         assert!(f.message.starts_with("2 topologySpreadConstraint(s)"));
-        assert_eq!(f.details.len(), 1);
+        assert_eq!(
+            f.details,
+            [
+                "topologyKey kubernetes.io/hostname: labelSelector app=host-zone-spread ≠ pod labels app=myapp",
+                "topologyKey topology.kubernetes.io/zone: labelSelector app=host-zone-spread ≠ pod labels app=myapp",
+            ]
+        );
     }
 
     #[test]
-    fn wrk002_matching_selector_passes() {
+    fn wrk002_matching_selector_passes_and_a_missing_one_warns() {
         let mut facts = article();
-        for s in kube(&mut facts).workloads[0]
-            .topology_spread_selectors
-            .iter_mut()
-        {
-            *s = LabelSelector::labels([("app", "myapp")]);
+        for t in kube(&mut facts).workloads[0].topology_spread.iter_mut() {
+            t.selector = Some(LabelSelector::labels([("app", "myapp")]));
         }
         assert_eq!(wrk002(&facts)[0].severity, Severity::Pass);
+        kube(&mut facts).workloads[0].topology_spread[1].selector = None;
+        let out = wrk002(&facts);
+        assert_eq!(out[0].severity, Severity::Warn);
+        assert!(out[0]
+            .message
+            .starts_with("1 topologySpreadConstraint(s) select <none>"));
     }
 }
