@@ -1,6 +1,6 @@
 //! `eksauto preflight` (the real binary) against the emulator's `article` scenario: ready to upgrade
-//! (exit 0), with the WARN the article's topology spread selector deserves, in both output formats,
-//! and without a single mutating call.
+//! (exit 0), with the WARN the article's topology spread selector deserves and every upgrade
+//! insight passing, in both output formats, and without a single mutating call.
 
 mod common;
 
@@ -88,10 +88,42 @@ async fn json_output_follows_the_schema() {
         [&s["pass"], &s["info"], &s["warn"], &s["fail"]].map(|n| n.as_u64().unwrap()),
         counts
     );
-    assert!(findings
+    let not_passing: Vec<(&str, &str, &str)> = findings
         .iter()
-        .any(|f| f["id"] == "WRK002" && f["severity"] == "warn"));
-    assert_eq!(counts[3], 0, "no FAIL in the article: {out}");
+        .filter(|f| f["severity"] != "pass")
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["subject"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        not_passing,
+        [
+            ("CLU002", "info", "version 1.30 → 1.31"),
+            ("K8S001", "info", "nodes on kubelet 1.30"),
+            ("WRK002", "warn", "deployment default/myapp"),
+        ],
+        "{out}"
+    );
+    // Every upgrade insight for 1.31 is judged on its own row; the one about 1.32 is not shown.
+    let insights: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["id"] == "INS001")
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        insights,
+        [
+            "insight Cluster health issues",
+            "insight EKS add-on version compatibility",
+            "insight Kubelet version skew",
+            "insight kube-proxy version skew",
+        ]
+    );
+    assert_eq!(counts, [22, 2, 1, 0], "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

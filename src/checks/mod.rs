@@ -208,7 +208,10 @@ mod tests {
             ["INS001", "NET001", "IAM001", "ADD001", "NPL001", "PDB001", "PDB002", "PDB003"]
         );
         let warns = ids(&findings, Severity::Warn);
-        assert_eq!(warns, ["IAM003", "PDB004", "POD001", "POD002", "WRK002"]);
+        assert_eq!(
+            warns,
+            ["INS001", "IAM003", "PDB004", "POD001", "POD002", "WRK002"]
+        );
         let infos = ids(&findings, Severity::Info);
         assert_eq!(infos, ["K8S001", "NPL003"]);
         let ins = findings
