@@ -1,23 +1,30 @@
 //! `eksauto preflight` (the real binary) against the emulator's `article` scenario: ready to upgrade
-//! (exit 0), with the WARN the article's topology spread selector deserves and every upgrade
-//! insight passing, in both output formats, and without a single mutating call.
+//! (exit 0), with the WARNs myapp deserves (its topology spread selector matches none of its pods,
+//! it has no readinessProbe and nothing spreads its replicas over nodes) and every upgrade insight
+//! passing, in both output formats, and without a single mutating call.
 
 mod common;
 
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn article_is_ready_with_the_topology_spread_warning() {
+async fn article_is_ready_with_the_myapp_warnings() {
     let sim = common::start_sim("article", true).await;
     let mut cmd = common::eksauto(&sim);
     cmd.arg("preflight");
     let (code, out, err) = common::run(cmd).await;
     assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
-    let wrk002 = out
+    let warns: Vec<&str> = out
         .lines()
-        .find(|l| l.contains("WRK002"))
-        .unwrap_or_else(|| panic!("no WRK002 row:\n{out}"));
-    assert!(wrk002.contains("WARN"), "{wrk002}");
+        .filter(|l| l.contains("┆ WARN "))
+        .map(|l| l.trim_start_matches('│').trim().split(' ').next().unwrap())
+        .collect();
+    assert_eq!(warns, ["WRK002", "WRK003", "WRK006"], "{out}");
+    for id in ["WRK002", "WRK003", "WRK006"] {
+        let row = out.lines().find(|l| l.contains(id)).unwrap();
+        assert!(row.contains("deployment default/myapp"), "{row}");
+    }
+    assert!(out.contains("0 FAIL, 3 WARN, 2 INFO, 23 PASS"), "{out}");
     assert!(out.contains("interesting-funk-otter"), "{out}");
     assert!(out.contains("1.30 → 1.31"), "{out}");
     for family in [
@@ -105,6 +112,8 @@ async fn json_output_follows_the_schema() {
             ("CLU002", "info", "version 1.30 → 1.31"),
             ("K8S001", "info", "nodes on kubelet 1.30"),
             ("WRK002", "warn", "deployment default/myapp"),
+            ("WRK003", "warn", "deployment default/myapp"),
+            ("WRK006", "warn", "deployment default/myapp"),
         ],
         "{out}"
     );
@@ -123,7 +132,7 @@ async fn json_output_follows_the_schema() {
             "insight kube-proxy version skew",
         ]
     );
-    assert_eq!(counts, [22, 2, 1, 0], "{out}");
+    assert_eq!(counts, [23, 2, 3, 0], "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,5 +1,6 @@
 //! `eksauto preflight` against the emulator's `blocked` scenario: exit 1, and every problem the
-//! scenario seeds is found under the right check ID, with deprecation details in the table.
+//! scenario seeds is found under the right check ID, with deprecation details in the table; the
+//! insight and workload rows are pinned one by one.
 
 mod common;
 
@@ -68,6 +69,31 @@ async fn blocked_finds_every_seeded_problem() {
             row("INS001", "pass", "insight kube-proxy version skew"),
         ],
         "{out}"
+    );
+    assert_eq!(
+        rows("WRK"),
+        [
+            row("WRK001", "warn", "deployment jobs/batch-runner"),
+            row("WRK002", "pass", "workloads"),
+            row("WRK003", "warn", "deployment default/checkout"),
+            row("WRK003", "warn", "deployment default/payments"),
+            row("WRK003", "warn", "deployment jobs/batch-runner"),
+            row("WRK005", "pass", "workloads"),
+            row("WRK006", "warn", "deployment default/checkout"),
+            row("WRK006", "warn", "deployment default/payments"),
+        ],
+        "{out}"
+    );
+    let wrk003 = findings
+        .iter()
+        .find(|f| f["id"] == "WRK003" && f["subject"] == "deployment default/payments")
+        .unwrap();
+    assert!(
+        wrk003["message"]
+            .as_str()
+            .unwrap()
+            .contains("healthy for PDB payments"),
+        "{wrk003}"
     );
     assert!(v["summary"]["fail"].as_u64().unwrap() >= 6);
     assert!(common::mutating_requests(&sim).await.is_empty());

@@ -90,6 +90,14 @@ pub fn deployment(ns: &str, name: &str, replicas: i32, l: &[(&str, &str)]) -> Wo
     }
 }
 
+/// Like [`deployment`], a StatefulSet.
+pub fn statefulset(ns: &str, name: &str, replicas: i32, l: &[(&str, &str)]) -> WorkloadFacts {
+    WorkloadFacts {
+        kind: "StatefulSet".into(),
+        ..deployment(ns, name, replicas, l)
+    }
+}
+
 /// A spread constraint or anti-affinity term on `key` selecting `l`.
 pub fn term(key: &str, l: &[(&str, &str)]) -> TopologyTerm {
     TopologyTerm {
