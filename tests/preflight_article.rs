@@ -1,23 +1,30 @@
 //! `eksauto preflight` (the real binary) against the emulator's `article` scenario: ready to upgrade
-//! (exit 0), with the WARN the article's topology spread selector deserves, in both output formats,
-//! and without a single mutating call.
+//! (exit 0), with the WARNs myapp deserves (its topology spread selector matches none of its pods,
+//! it has no readinessProbe and nothing spreads its replicas over nodes) and every upgrade insight
+//! passing, in both output formats, and without a single mutating call.
 
 mod common;
 
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn article_is_ready_with_the_topology_spread_warning() {
+async fn article_is_ready_with_the_myapp_warnings() {
     let sim = common::start_sim("article", true).await;
     let mut cmd = common::eksauto(&sim);
     cmd.arg("preflight");
     let (code, out, err) = common::run(cmd).await;
     assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
-    let wrk002 = out
+    let warns: Vec<&str> = out
         .lines()
-        .find(|l| l.contains("WRK002"))
-        .unwrap_or_else(|| panic!("no WRK002 row:\n{out}"));
-    assert!(wrk002.contains("WARN"), "{wrk002}");
+        .filter(|l| l.contains("┆ WARN "))
+        .map(|l| l.trim_start_matches('│').trim().split(' ').next().unwrap())
+        .collect();
+    assert_eq!(warns, ["WRK002", "WRK003", "WRK006"], "{out}");
+    for id in ["WRK002", "WRK003", "WRK006"] {
+        let row = out.lines().find(|l| l.contains(id)).unwrap();
+        assert!(row.contains("deployment default/myapp"), "{row}");
+    }
+    assert!(out.contains("0 FAIL, 3 WARN, 2 INFO, 25 PASS"), "{out}");
     assert!(out.contains("interesting-funk-otter"), "{out}");
     assert!(out.contains("1.30 → 1.31"), "{out}");
     for family in [
@@ -88,10 +95,44 @@ async fn json_output_follows_the_schema() {
         [&s["pass"], &s["info"], &s["warn"], &s["fail"]].map(|n| n.as_u64().unwrap()),
         counts
     );
-    assert!(findings
+    let not_passing: Vec<(&str, &str, &str)> = findings
         .iter()
-        .any(|f| f["id"] == "WRK002" && f["severity"] == "warn"));
-    assert_eq!(counts[3], 0, "no FAIL in the article: {out}");
+        .filter(|f| f["severity"] != "pass")
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["subject"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        not_passing,
+        [
+            ("CLU002", "info", "version 1.30 → 1.31"),
+            ("K8S001", "info", "nodes on kubelet 1.30"),
+            ("WRK002", "warn", "deployment default/myapp"),
+            ("WRK003", "warn", "deployment default/myapp"),
+            ("WRK006", "warn", "deployment default/myapp"),
+        ],
+        "{out}"
+    );
+    // Every upgrade insight for 1.31 is judged on its own row; the one about 1.32 is not shown.
+    let insights: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["id"] == "INS001")
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        insights,
+        [
+            "insight Cluster health issues",
+            "insight EKS add-on version compatibility",
+            "insight Kubelet version skew",
+            "insight kube-proxy version skew",
+        ]
+    );
+    assert_eq!(counts, [25, 2, 3, 0], "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

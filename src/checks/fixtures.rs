@@ -72,6 +72,7 @@ pub fn pdb(
     }
 }
 
+/// A Deployment whose one container (named after it) has a readinessProbe, with no spread.
 pub fn deployment(ns: &str, name: &str, replicas: i32, l: &[(&str, &str)]) -> WorkloadFacts {
     WorkloadFacts {
         kind: "Deployment".into(),
@@ -80,8 +81,77 @@ pub fn deployment(ns: &str, name: &str, replicas: i32, l: &[(&str, &str)]) -> Wo
         replicas: Some(replicas),
         selector: LabelSelector::labels(l.iter().copied()),
         pod_template_labels: labels(l),
-        topology_spread_selectors: Vec::new(),
+        containers: vec![ContainerFacts {
+            name: name.into(),
+            readiness_probe: true,
+        }],
+        topology_spread: Vec::new(),
+        pod_anti_affinity: Vec::new(),
     }
+}
+
+/// Like [`deployment`], a StatefulSet.
+pub fn statefulset(ns: &str, name: &str, replicas: i32, l: &[(&str, &str)]) -> WorkloadFacts {
+    WorkloadFacts {
+        kind: "StatefulSet".into(),
+        ..deployment(ns, name, replicas, l)
+    }
+}
+
+/// A spread constraint or anti-affinity term on `key` selecting `l`.
+pub fn term(key: &str, l: &[(&str, &str)]) -> TopologyTerm {
+    TopologyTerm {
+        topology_key: key.into(),
+        selector: Some(LabelSelector::labels(l.iter().copied())),
+    }
+}
+
+pub const HOSTNAME: &str = "kubernetes.io/hostname";
+pub const ZONE: &str = "topology.kubernetes.io/zone";
+
+/// An UPGRADE_READINESS insight as ListInsights summarises it (no recommendation, no details).
+pub fn insight(name: &str, version: &str, status: &str, reason: &str) -> InsightFacts {
+    InsightFacts {
+        id: format!("insight-{}", name.to_lowercase().replace(' ', "-")),
+        name: name.into(),
+        category: "UPGRADE_READINESS".into(),
+        kubernetes_version: version.into(),
+        status: status.into(),
+        reason: reason.into(),
+        last_refresh: Some(ts("2024-12-11T07:54:58Z")),
+        recommendation: String::new(),
+        deprecations: Vec::new(),
+    }
+}
+
+/// The four upgrade insights EKS generates for `version` besides the deprecated-API one, passing.
+pub fn passing_insights(version: &str) -> Vec<InsightFacts> {
+    vec![
+        insight(
+            "Kubelet version skew",
+            version,
+            "PASSING",
+            "Node kubelet versions match the cluster control plane version.",
+        ),
+        insight(
+            "kube-proxy version skew",
+            version,
+            "PASSING",
+            "kube-proxy versions match the cluster control plane version.",
+        ),
+        insight(
+            "Cluster health issues",
+            version,
+            "PASSING",
+            "No cluster health issues detected.",
+        ),
+        insight(
+            "EKS add-on version compatibility",
+            version,
+            "PASSING",
+            "All installed EKS add-on versions are compatible with next Kubernetes version.",
+        ),
+    ]
 }
 
 pub fn pool(name: &str, budgets: &[&str]) -> NodePoolFacts {
@@ -145,8 +215,9 @@ fn version(v: &str, status: &str, std_end: &str, ext_end: &str) -> ClusterVersio
 }
 
 /// The article's cluster just before the 1.30 → 1.31 upgrade: Auto Mode, one c5a.4xlarge node
-/// running 10 myapp pods, PDB minAvailable 80 %, the default budget of 10 %, a passing insight
-/// for 1.32, two subnets with 4090 free IPs each, no add-ons.
+/// running 10 myapp pods (no readinessProbe, a spread whose selector matches none of them), PDB
+/// minAvailable 80 %, the default budget of 10 %, the deprecated-API insight for 1.32 and the
+/// other upgrade insights for 1.31 passing, two subnets with 4090 free IPs each, no add-ons.
 pub fn article() -> Facts {
     let now = ts("2024-12-12T07:30:00Z");
     let node_name = "i-44444444444444444";
@@ -178,9 +249,10 @@ pub fn article() -> Facts {
         disruptions_allowed: 2,
     });
     let mut myapp = deployment("default", "myapp", 10, &[("app", "myapp")]);
-    myapp.topology_spread_selectors = vec![
-        LabelSelector::labels([("app", "host-zone-spread")]),
-        LabelSelector::labels([("app", "host-zone-spread")]),
+    myapp.containers[0].readiness_probe = false;
+    myapp.topology_spread = vec![
+        term(HOSTNAME, &[("app", "host-zone-spread")]),
+        term(ZONE, &[("app", "host-zone-spread")]),
     ];
     Facts {
         now,
@@ -209,7 +281,8 @@ pub fn article() -> Facts {
             version("1.31", "STANDARD_SUPPORT", "2025-11-26T00:00:00Z", "2026-11-26T00:00:00Z"),
         ]),
         updates: Gathered::Ok(Vec::new()),
-        insights: Gathered::Ok(vec![InsightFacts {
+        insights: Gathered::Ok(
+            [InsightFacts {
             id: "e93f18ce-bb38-43c5-8128-1fb4d9eff704".into(),
             name: "Deprecated APIs removed in Kubernetes v1.32".into(),
             category: "UPGRADE_READINESS".into(),
@@ -225,7 +298,11 @@ pub fn article() -> Facts {
                 start_serving_replacement_version: "1.29".into(),
                 clients: Vec::new(),
             }],
-        }]),
+        }]
+            .into_iter()
+            .chain(passing_insights("1.31"))
+            .collect(),
+        ),
         subnets: Gathered::Ok(vec![
             SubnetFacts {
                 id: "subnet-xxxxxxxxxxxxxxxxx".into(),
@@ -280,7 +357,7 @@ pub fn article() -> Facts {
 /// The article's cluster with every seeded problem: PDB maxUnavailable 0, two PDBs over the same
 /// pods, a PDB selecting nothing, budget nodes "0", expireAfter Never, a do-not-disrupt pod, a
 /// bare pod, a cluster role without sts:TagSession, a node role missing a policy, subnets with 3
-/// free IPs, a DEGRADED add-on and an ERROR insight with deprecation details.
+/// free IPs, a DEGRADED add-on, an ERROR insight with deprecation details and a WARNING one.
 pub fn blocked() -> Facts {
     let mut f = article();
     if let Gathered::Ok(role) = &mut f.cluster_role {
@@ -324,6 +401,15 @@ pub fn blocked() -> Facts {
             }],
         }],
     }]);
+    if let Gathered::Ok(insights) = &mut f.insights {
+        let mut others = passing_insights("1.31");
+        let addons = others.last_mut().unwrap();
+        addons.status = "WARNING".into();
+        addons.reason = "Add-on vpc-cni is DEGRADED: EKS could not confirm its compatibility with Kubernetes v1.31.".into();
+        addons.recommendation =
+            "Resolve the add-on's health issues, then refresh the insights.".into();
+        insights.extend(others);
+    }
     let k = kube(&mut f);
     let p = &mut k.pdbs[0];
     p.min_available = None;

@@ -59,6 +59,9 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("POD003", "no node carries karpenter.sh/do-not-disrupt (it blocks the node's drift replacement)"),
     ("WRK001", "no single-replica Deployment without a PodDisruptionBudget"),
     ("WRK002", "topology spread selectors match the workload's own pods"),
+    ("WRK003", "Deployment and StatefulSet containers have a readinessProbe"),
+    ("WRK005", "no single-replica StatefulSet, and no single-replica Deployment under a PDB"),
+    ("WRK006", "workloads with 2 or more replicas spread them across nodes"),
 ];
 
 type Check = fn(&Facts) -> Vec<Finding>;
@@ -89,6 +92,9 @@ const CHECKS: &[(&str, Check)] = &[
     ("POD003", pods::pod003),
     ("WRK001", workloads::wrk001),
     ("WRK002", workloads::wrk002),
+    ("WRK003", workloads::wrk003),
+    ("WRK005", workloads::wrk005),
+    ("WRK006", workloads::wrk006),
 ];
 
 /// Run every check. Order: family, then ID, then subject (stable for equal keys).
@@ -198,17 +204,23 @@ mod tests {
     }
 
     #[test]
-    fn article_cluster_has_no_fail_and_only_the_topology_warn() {
+    fn article_cluster_has_no_fail_and_only_the_myapp_warns() {
         let findings = run_all(&fixtures::article());
         assert_eq!(exit_code(&findings), 0);
         assert!(ids(&findings, Severity::Fail).is_empty(), "{findings:#?}");
-        let warns: Vec<&Finding> = findings
+        let warns: Vec<(&str, &str)> = findings
             .iter()
             .filter(|f| f.severity == Severity::Warn)
+            .map(|f| (f.id.as_str(), f.subject.as_str()))
             .collect();
-        assert_eq!(warns.len(), 1, "{warns:#?}");
-        assert_eq!(warns[0].id, "WRK002");
-        assert_eq!(warns[0].subject, "deployment default/myapp");
+        assert_eq!(
+            warns,
+            [
+                ("WRK002", "deployment default/myapp"),
+                ("WRK003", "deployment default/myapp"),
+                ("WRK006", "deployment default/myapp"),
+            ]
+        );
         // every check reported something
         for (id, _) in CATALOGUE {
             assert!(findings.iter().any(|f| f.id == *id), "{id} missing");
@@ -225,7 +237,10 @@ mod tests {
             ["INS001", "NET001", "IAM001", "ADD001", "NPL001", "PDB001", "PDB002", "PDB003"]
         );
         let warns = ids(&findings, Severity::Warn);
-        assert_eq!(warns, ["IAM003", "PDB004", "POD001", "POD002", "WRK002"]);
+        assert_eq!(
+            warns,
+            ["INS001", "IAM003", "PDB004", "POD001", "POD002", "WRK002", "WRK003", "WRK006"]
+        );
         let infos = ids(&findings, Severity::Info);
         assert_eq!(infos, ["K8S001", "NPL003"]);
         let ins = findings

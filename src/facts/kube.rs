@@ -335,6 +335,27 @@ fn workload(
     sel: &meta::LabelSelector,
     template: &PodTemplateSpec,
 ) -> WorkloadFacts {
+    use super::model::{ContainerFacts, TopologyTerm};
+    let spec = template.spec.as_ref();
+    let term = |key: &str, sel: Option<&meta::LabelSelector>| TopologyTerm {
+        topology_key: key.to_string(),
+        selector: sel.map(|s| selector(Some(s))),
+    };
+    let anti = spec
+        .and_then(|s| s.affinity.as_ref())
+        .and_then(|a| a.pod_anti_affinity.as_ref());
+    let required = anti
+        .and_then(|a| {
+            a.required_during_scheduling_ignored_during_execution
+                .as_deref()
+        })
+        .unwrap_or_default();
+    let preferred = anti
+        .and_then(|a| {
+            a.preferred_during_scheduling_ignored_during_execution
+                .as_deref()
+        })
+        .unwrap_or_default();
     WorkloadFacts {
         kind: kind.into(),
         namespace: m.namespace.clone().unwrap_or_default(),
@@ -346,17 +367,28 @@ fn workload(
             .as_ref()
             .and_then(|m| m.labels.clone())
             .unwrap_or_default(),
-        topology_spread_selectors: template
-            .spec
-            .as_ref()
-            .and_then(|s| s.topology_spread_constraints.as_ref())
-            .map(|cs| {
-                cs.iter()
-                    .filter_map(|c| c.label_selector.as_ref())
-                    .map(|s| selector(Some(s)))
+        containers: spec
+            .map(|s| {
+                s.containers
+                    .iter()
+                    .map(|c| ContainerFacts {
+                        name: c.name.clone(),
+                        readiness_probe: c.readiness_probe.is_some(),
+                    })
                     .collect()
             })
             .unwrap_or_default(),
+        topology_spread: spec
+            .and_then(|s| s.topology_spread_constraints.as_deref())
+            .unwrap_or_default()
+            .iter()
+            .map(|c| term(&c.topology_key, c.label_selector.as_ref()))
+            .collect(),
+        pod_anti_affinity: required
+            .iter()
+            .chain(preferred.iter().map(|w| &w.pod_affinity_term))
+            .map(|t| term(&t.topology_key, t.label_selector.as_ref()))
+            .collect(),
     }
 }
 
@@ -496,6 +528,86 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(node_pool_facts(&bare).budgets[0].nodes, "10%");
+    }
+
+    #[test]
+    fn workloads_convert_probes_spread_and_anti_affinity() {
+        let d: Deployment = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "myapp", "namespace": "default"},
+            "spec": {
+                "replicas": 10,
+                "selector": {"matchLabels": {"app": "myapp"}},
+                "template": {
+                    "metadata": {"labels": {"app": "myapp"}},
+                    "spec": {
+                        "containers": [
+                            {"name": "web", "readinessProbe": {"httpGet": {"path": "/", "port": 80}}},
+                            {"name": "sidecar"}
+                        ],
+                        "topologySpreadConstraints": [
+                            {"maxSkew": 2, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule",
+                             "labelSelector": {"matchLabels": {"app": "host-zone-spread"}}},
+                            {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway"}
+                        ],
+                        "affinity": {"podAntiAffinity": {
+                            "requiredDuringSchedulingIgnoredDuringExecution": [
+                                {"topologyKey": "topology.kubernetes.io/zone", "labelSelector": {"matchLabels": {"app": "other"}}}
+                            ],
+                            "preferredDuringSchedulingIgnoredDuringExecution": [
+                                {"weight": 100, "podAffinityTerm": {"topologyKey": "kubernetes.io/hostname",
+                                 "labelSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["myapp"]}]}}}
+                            ]
+                        }}
+                    }
+                }
+            }
+        }))
+        .unwrap();
+        let w = deployment_facts(&d);
+        assert_eq!((w.kind.as_str(), w.replicas), ("Deployment", Some(10)));
+        let probes: Vec<_> = w
+            .containers
+            .iter()
+            .map(|c| (c.name.as_str(), c.readiness_probe))
+            .collect();
+        assert_eq!(probes, [("web", true), ("sidecar", false)]);
+        let spread: Vec<_> = w
+            .topology_spread
+            .iter()
+            .map(|t| (t.topology_key.as_str(), t.selector_display()))
+            .collect();
+        assert_eq!(
+            spread,
+            [
+                ("kubernetes.io/hostname", "app=host-zone-spread".to_string()),
+                ("topology.kubernetes.io/zone", "<none>".to_string()),
+            ]
+        );
+        let anti: Vec<_> = w
+            .pod_anti_affinity
+            .iter()
+            .map(|t| (t.topology_key.as_str(), t.selector_display()))
+            .collect();
+        assert_eq!(
+            anti,
+            [
+                ("topology.kubernetes.io/zone", "app=other".to_string()),
+                ("kubernetes.io/hostname", "app in (myapp)".to_string()),
+            ]
+        );
+        assert!(w.spreads_over("kubernetes.io/hostname"));
+        assert!(!w.spreads_over("topology.kubernetes.io/zone"));
+
+        let s: StatefulSet = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "db", "namespace": "data"},
+            "spec": {"selector": {"matchLabels": {"app": "db"}}, "serviceName": "db",
+                     "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{"name": "pg"}]}}}
+        }))
+        .unwrap();
+        let w = statefulset_facts(&s);
+        assert_eq!((w.kind.as_str(), w.replicas), ("StatefulSet", Some(1)));
+        assert!(!w.containers[0].readiness_probe);
+        assert!(w.topology_spread.is_empty() && w.pod_anti_affinity.is_empty());
     }
 
     #[test]

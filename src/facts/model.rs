@@ -521,8 +521,55 @@ pub struct WorkloadFacts {
     pub selector: LabelSelector,
     /// `spec.template.metadata.labels`.
     pub pod_template_labels: BTreeMap<String, String>,
-    /// `spec.template.spec.topologySpreadConstraints[].labelSelector`, only those that set one.
-    pub topology_spread_selectors: Vec<LabelSelector>,
+    /// `spec.template.spec.containers` (init containers are not included).
+    pub containers: Vec<ContainerFacts>,
+    /// `spec.template.spec.topologySpreadConstraints`.
+    pub topology_spread: Vec<TopologyTerm>,
+    /// `spec.template.spec.affinity.podAntiAffinity`, required and preferred terms alike.
+    pub pod_anti_affinity: Vec<TopologyTerm>,
+}
+
+impl WorkloadFacts {
+    /// Whether a topology spread constraint or a pod anti-affinity term on `topology_key` selects
+    /// the workload's own pods, so that its replicas are kept apart along that key.
+    pub fn spreads_over(&self, topology_key: &str) -> bool {
+        self.topology_spread
+            .iter()
+            .chain(&self.pod_anti_affinity)
+            .any(|t| t.topology_key == topology_key && t.selects(&self.pod_template_labels))
+    }
+}
+
+/// One container of a pod template.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerFacts {
+    pub name: String,
+    /// `readinessProbe` is set.
+    pub readiness_probe: bool,
+}
+
+/// A topology spread constraint or a pod (anti-)affinity term: the pods it counts (`labelSelector`)
+/// along one topology key (`kubernetes.io/hostname`, `topology.kubernetes.io/zone`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopologyTerm {
+    pub topology_key: String,
+    /// `labelSelector`; `None` (not set) counts no pods at all.
+    pub selector: Option<LabelSelector>,
+}
+
+impl TopologyTerm {
+    /// Whether the term counts pods with these labels.
+    pub fn selects(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.selector.as_ref().is_some_and(|s| s.matches(labels))
+    }
+
+    /// The selector as `kubectl` would show it.
+    pub fn selector_display(&self) -> String {
+        match &self.selector {
+            Some(s) => s.display(),
+            None => "<none>".into(),
+        }
+    }
 }
 
 /// A karpenter.sh/v1 NodePool.
