@@ -160,3 +160,71 @@ async fn only_and_skip_select_checks() {
     ids.dedup();
     assert_eq!(ids, ["IAM001", "IAM002", "WRK002"], "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zero_budget_on_an_empty_pool_is_a_warn_not_a_fail() {
+    let sim = common::start_sim("article", true).await;
+    // The built-in system pool owns no node in the article's cluster; freeze it with kubectl.
+    let mut kubectl = common::kubectl(&sim);
+    kubectl.args([
+        "patch",
+        "nodepool",
+        "system",
+        "--type",
+        "merge",
+        "-p",
+        r#"{"spec":{"disruption":{"budgets":[{"nodes":"0"}]}}}"#,
+    ]);
+    let (code, _, err) = common::run(kubectl).await;
+    assert_eq!(code, 0, "{err}");
+    let mut cmd = common::eksauto(&sim);
+    cmd.args(["preflight", "-o", "json", "--only", "NPL001"]);
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let npl: Vec<&Value> = v["findings"].as_array().unwrap().iter().collect();
+    assert_eq!(npl.len(), 1, "{npl:#?}");
+    assert_eq!(npl[0]["severity"], "warn");
+    assert_eq!(npl[0]["subject"], "nodepool system");
+    assert!(
+        npl[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no node to replace now"),
+        "{}",
+        npl[0]
+    );
+    // The same budget on the pool that holds the old node fails, naming how many it holds back.
+    let mut kubectl = common::kubectl(&sim);
+    kubectl.args([
+        "patch",
+        "nodepool",
+        "general-purpose",
+        "--type",
+        "merge",
+        "-p",
+        r#"{"spec":{"disruption":{"budgets":[{"nodes":"0","reasons":["Drifted"]}]}}}"#,
+    ]);
+    let (code, _, err) = common::run(kubectl).await;
+    assert_eq!(code, 0, "{err}");
+    let mut cmd = common::eksauto(&sim);
+    cmd.args(["preflight", "-o", "json", "--only", "NPL001"]);
+    let (code, out, _) = common::run(cmd).await;
+    assert_eq!(code, 1, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let fail = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "fail")
+        .cloned()
+        .unwrap_or_else(|| panic!("no FAIL: {out}"));
+    assert_eq!(fail["subject"], "nodepool general-purpose");
+    assert!(
+        fail["message"]
+            .as_str()
+            .unwrap()
+            .contains("holds back 1 of the pool's 1 node(s)"),
+        "{fail}"
+    );
+}
