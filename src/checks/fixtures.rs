@@ -41,7 +41,7 @@ pub fn pod(ns: &str, name: &str, l: &[(&str, &str)], owner: Option<&str>, node: 
     PodFacts {
         namespace: ns.into(),
         name: name.into(),
-        labels: labels(l),
+        labels: labels(l).into(),
         owner: owner.map(|o| OwnerRef {
             kind: "ReplicaSet".into(),
             name: o.into(),

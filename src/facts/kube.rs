@@ -271,7 +271,7 @@ fn pod_facts(p: &SlimPod) -> PodFacts {
     PodFacts {
         namespace: p.metadata.namespace.clone().unwrap_or_default(),
         name: p.metadata.name.clone().unwrap_or_default(),
-        labels: p.metadata.labels.clone().unwrap_or_default(),
+        labels: p.metadata.labels.clone().unwrap_or_default().into(),
         owner,
         node: p.node_name.clone(),
         ready: p.ready,
@@ -635,7 +635,7 @@ mod tests {
         assert_eq!(f.min_available, Some(IntOrPercent::Percent(80)));
         assert_eq!(f.status.as_ref().unwrap().disruptions_allowed, 2);
         assert_eq!(f.selector_display(), "app=myapp");
-        let myapp = [("app".to_string(), "myapp".to_string())].into();
+        let myapp: BTreeMap<String, String> = [("app".to_string(), "myapp".to_string())].into();
         assert!(f.selects(&myapp));
 
         // policy/v1: a null selector selects no pods, an empty one selects them all.
