@@ -2,7 +2,9 @@
 //!
 //! Measures the load (scenario + warm-up until every pod runs), a full pod list answered in one
 //! response (raw bytes over HTTP, and decoded by kube-rs into typed Pods), the paged list a kube-rs
-//! reflector makes (500 per page), an idle minute of virtual time, and the process's resident memory.
+//! reflector makes (500 per page), an idle minute of virtual time, the process's resident memory,
+//! and a rotation storm (every node drifted at once): engine tick time, and node list, paged pod
+//! list and watch-event latency while the clock runs at 60× real time.
 //! Run: `cargo bench --bench sim_large` (prints a table; no assertions — numbers go in the README).
 
 use std::time::{Duration, Instant};
@@ -149,4 +151,122 @@ async fn main() {
         "resident memory: {before:.0} MiB before, {loaded:.0} MiB loaded, {:.0} MiB after the lists",
         rss_mib()
     );
+    rotation_storm(&sim).await;
+}
+
+/// The control plane is on 1.31: every one of the 5,000 nodes drifts at once. Measures the engine's
+/// ticks under the manual clock, then the API's answers while the clock runs at 60× real time.
+async fn rotation_storm(sim: &sim::SimHandle) {
+    println!("rotation storm (control plane on 1.31, every node drifted):");
+    if let Some(c) = sim.world.lock().unwrap().kube_cluster_mut() {
+        c.version = "1.31".into();
+    }
+    let mut ticks = Vec::new();
+    for _ in 0..30 {
+        let t = Instant::now();
+        sim.advance(Duration::from_secs(1));
+        ticks.push(t.elapsed());
+    }
+    ticks.sort();
+    row(
+        "engine tick during the storm, median of 30",
+        ticks[ticks.len() / 2],
+        &format!("max {:.1} ms", ticks[ticks.len() - 1].as_secs_f64() * 1000.0),
+    );
+
+    let clock = tokio::spawn(sim::clock::run(sim.world.clone(), 60.0));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut lists = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let bytes = raw_get(&sim.kube_url, "/api/v1/nodes").await.len();
+        lists.push((t.elapsed(), bytes));
+    }
+    lists.sort();
+    row(
+        "full node list at 60x speed, median of 5",
+        lists[2].0,
+        &format!("{:.1} MiB, max {:.0} ms", lists[2].1 as f64 / 1048576.0, lists[4].0.as_secs_f64() * 1000.0),
+    );
+    let t = Instant::now();
+    let mut pages = 0;
+    let mut path = "/api/v1/pods?limit=500".to_string();
+    loop {
+        let page = raw_get(&sim.kube_url, &path).await;
+        pages += 1;
+        match continue_token(&page) {
+            Some(token) => path = format!("/api/v1/pods?limit=500&continue={token}"),
+            None => break,
+        }
+    }
+    row(
+        "paged pod list at 60x speed, 500 per page (raw HTTP)",
+        t.elapsed(),
+        &format!("{pages} pages"),
+    );
+    let mut delays = Vec::new();
+    for i in 0..10 {
+        delays.push(watch_event_delay(sim, i).await);
+    }
+    delays.sort();
+    row(
+        "watch event after a write at 60x speed, median of 10",
+        delays[5].1,
+        &format!(
+            "max {:.0} ms; the write itself took {:.0} ms (median)",
+            delays[9].1.as_secs_f64() * 1000.0,
+            delays[5].0.as_secs_f64() * 1000.0
+        ),
+    );
+    clock.abort();
+    let (now, started) = {
+        let w = sim.world.lock().unwrap();
+        (w.now, w.started)
+    };
+    println!(
+        "virtual time after the storm: {}s since the scenario started; resident memory {:.0} MiB",
+        now.duration_since(started).as_secs(),
+        rss_mib()
+    );
+}
+
+/// Opens a watch on one node, labels it through the API, and returns (how long the PATCH took,
+/// how long after the PATCH's answer the MODIFIED event arrived).
+async fn watch_event_delay(sim: &sim::SimHandle, i: usize) -> (Duration, Duration) {
+    let node = {
+        let w = sim.world.lock().unwrap();
+        let n = w.kube.iter(sim::store::Res::Nodes).nth(i).cloned().expect("a node");
+        n["metadata"]["name"].as_str().unwrap().to_string()
+    };
+    let host = sim.kube_url.trim_start_matches("http://").to_string();
+    let mut watch = tokio::net::TcpStream::connect(&host).await.expect("connect");
+    let request = format!(
+        "GET /api/v1/nodes?watch=true&fieldSelector=metadata.name%3D{node} HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\n\r\n"
+    );
+    watch.write_all(request.as_bytes()).await.expect("write");
+    let mut buf = vec![0u8; 1 << 20];
+    // the initial ADDED event
+    let _ = watch.read(&mut buf).await;
+    let marker = format!("bench-{i}");
+    let body = format!(r#"{{"metadata":{{"labels":{{"bench":"{marker}"}}}}}}"#);
+    let t = Instant::now();
+    let mut patch = tokio::net::TcpStream::connect(&host).await.expect("connect");
+    let request = format!(
+        "PATCH /api/v1/nodes/{node} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/merge-patch+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    patch.write_all(request.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    patch.read_to_end(&mut answer).await.expect("read");
+    let wrote = t.elapsed();
+    let after = Instant::now();
+    let mut seen = String::new();
+    while !seen.contains(&marker) {
+        let n = watch.read(&mut buf).await.expect("read");
+        if n == 0 {
+            break;
+        }
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    (wrote, after.elapsed())
 }
