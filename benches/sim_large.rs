@@ -171,7 +171,10 @@ async fn rotation_storm(sim: &sim::SimHandle) {
     row(
         "engine tick during the storm, median of 30",
         ticks[ticks.len() / 2],
-        &format!("max {:.1} ms", ticks[ticks.len() - 1].as_secs_f64() * 1000.0),
+        &format!(
+            "max {:.1} ms",
+            ticks[ticks.len() - 1].as_secs_f64() * 1000.0
+        ),
     );
 
     let clock = tokio::spawn(sim::clock::run(sim.world.clone(), 60.0));
@@ -186,7 +189,11 @@ async fn rotation_storm(sim: &sim::SimHandle) {
     row(
         "full node list at 60x speed, median of 5",
         lists[2].0,
-        &format!("{:.1} MiB, max {:.0} ms", lists[2].1 as f64 / 1048576.0, lists[4].0.as_secs_f64() * 1000.0),
+        &format!(
+            "{:.1} MiB, max {:.0} ms",
+            lists[2].1 as f64 / 1048576.0,
+            lists[4].0.as_secs_f64() * 1000.0
+        ),
     );
     let t = Instant::now();
     let mut pages = 0;
@@ -235,11 +242,18 @@ async fn rotation_storm(sim: &sim::SimHandle) {
 async fn watch_event_delay(sim: &sim::SimHandle, i: usize) -> (Duration, Duration) {
     let node = {
         let w = sim.world.lock().unwrap();
-        let n = w.kube.iter(sim::store::Res::Nodes).nth(i).cloned().expect("a node");
+        let n = w
+            .kube
+            .iter(sim::store::Res::Nodes)
+            .nth(i)
+            .cloned()
+            .expect("a node");
         n["metadata"]["name"].as_str().unwrap().to_string()
     };
     let host = sim.kube_url.trim_start_matches("http://").to_string();
-    let mut watch = tokio::net::TcpStream::connect(&host).await.expect("connect");
+    let mut watch = tokio::net::TcpStream::connect(&host)
+        .await
+        .expect("connect");
     let request = format!(
         "GET /api/v1/nodes?watch=true&fieldSelector=metadata.name%3D{node} HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\n\r\n"
     );
@@ -250,7 +264,9 @@ async fn watch_event_delay(sim: &sim::SimHandle, i: usize) -> (Duration, Duratio
     let marker = format!("bench-{i}");
     let body = format!(r#"{{"metadata":{{"labels":{{"bench":"{marker}"}}}}}}"#);
     let t = Instant::now();
-    let mut patch = tokio::net::TcpStream::connect(&host).await.expect("connect");
+    let mut patch = tokio::net::TcpStream::connect(&host)
+        .await
+        .expect("connect");
     let request = format!(
         "PATCH /api/v1/nodes/{node} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/merge-patch+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()

@@ -42,7 +42,11 @@ async fn clear_requests(State(shared): State<Shared>) -> impl IntoResponse {
 
 async fn clock_now(State(shared): State<Shared>) -> impl IntoResponse {
     let w = lock(&shared);
-    Json(json!({"now": rfc3339(w.now), "started": rfc3339(w.started)}))
+    Json(json!({
+        "now": rfc3339(w.now),
+        "started": rfc3339(w.started),
+        "pace": w.pace,
+    }))
 }
 
 #[derive(Deserialize)]

@@ -480,6 +480,7 @@ pub fn build_world(s: &Scenario) -> Result<World, ScenarioError> {
         timings: s.timings.clone(),
         rng,
         engine: Default::default(),
+        pace: Default::default(),
     };
 
     create_kube_objects(s, &defaults, &mut world)?;

@@ -36,6 +36,8 @@ pub struct World {
     pub rng: Rng,
     /// The engine's idle-tick memory.
     pub engine: super::engine::Cache,
+    /// How well the clock keeps up with `--speed` (what `GET /_sim/clock` reports).
+    pub pace: super::clock::Pace,
 }
 
 impl World {

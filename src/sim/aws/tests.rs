@@ -167,6 +167,7 @@ pub(crate) fn article_world() -> World {
         timings: Timings::default(),
         rng: Rng::new(7),
         engine: Default::default(),
+        pace: Default::default(),
     }
 }
 

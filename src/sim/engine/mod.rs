@@ -97,8 +97,10 @@ fn seen(world: &World) -> Seen {
     }
 }
 
-/// Runs every controller once at the world's current virtual time.
-pub fn tick(world: &mut World) {
+/// Completes due control-plane updates and tells whether the controllers need to run: `Some`
+/// with what the tick starts from, `None` for an idle tick (nothing written since the last full
+/// one, no timer due).
+fn start_tick(world: &mut World) -> Option<Seen> {
     let updated = updates::run(world);
     let before = seen(world);
     if !updated {
@@ -107,55 +109,99 @@ pub fn tick(world: &mut World) {
                 && world.now >= idle.now
                 && idle.next_due.is_none_or(|d| world.now < d)
             {
-                return;
+                return None;
             }
         }
     }
-    let mut cx = Cx::new(world.now);
-    run_controllers(world, &mut cx);
-    // Keyed on what the tick *started* from: any write during it makes the next tick run fully,
-    // so controllers earlier in the order see what later ones did.
+    Some(before)
+}
+
+/// Keyed on what the tick *started* from: any write during it makes the next tick run fully, so
+/// controllers earlier in the order see what later ones did.
+fn end_tick(world: &mut World, before: Seen, cx: Cx) {
     world.engine.idle = Some(Idle {
         seen: before,
         next_due: cx.due,
-        now: world.now,
+        now: cx.now,
     });
 }
 
-/// The controllers in the order a real cluster's would usually act within one second. With
-/// `EKSAUTO_ENGINE_PROFILE` set, the time each one takes is printed to stderr (scale work).
-pub fn run_controllers(world: &mut World, cx: &mut Cx) {
-    let prof = std::env::var_os("EKSAUTO_ENGINE_PROFILE").is_some();
-    let mut t = std::time::Instant::now();
-    let mut lap = |what: &str| {
-        if prof {
-            eprintln!("  {what}: {:?}", t.elapsed());
-            t = std::time::Instant::now();
+/// Runs every controller once at the world's current virtual time.
+pub fn tick(world: &mut World) {
+    let Some(before) = start_tick(world) else {
+        return;
+    };
+    let mut cx = Cx::new(world.now);
+    run_controllers(world, &mut cx);
+    end_tick(world, before, cx);
+}
+
+/// The same tick for a clock that runs on its own (`--speed`): each phase holds the world only
+/// while it runs, so API requests are answered between phases as a real API server answers while
+/// its controllers work, instead of waiting for the whole tick.
+pub fn tick_phased(shared: &super::world::Shared) {
+    use super::world::lock;
+    let (before, now) = {
+        let mut w = lock(shared);
+        match start_tick(&mut w) {
+            Some(before) => (before, w.now),
+            None => return,
         }
     };
-    disruption::mark_drift(world, cx);
-    disruption::run(world, cx);
-    lap("disruption");
-    deployments::run(world, cx);
-    lap("deployments");
-    pods::run(world, cx);
-    lap("pods");
-    let unschedulable = scheduler::run(world, cx);
-    lap("scheduler");
-    provisioner::run(world, cx, &unschedulable);
-    lap("provisioner");
-    nodes::run(world, cx);
-    empty::run(world, cx);
-    lap("nodes");
-    leases::run(world);
-    nodeclasses::run(world);
-    lap("leases");
-    pods::start_containers(world, cx);
-    lap("containers");
-    pdb::run(world);
-    nodepools::run(world);
-    events::cap(world);
-    lap("status");
+    let mut cx = Cx::new(now);
+    for (_, phase) in PHASES {
+        let started = std::time::Instant::now();
+        phase(&mut lock(shared), &mut cx);
+        // A std mutex is not fair: give the requests that queued behind a long phase their turn.
+        if started.elapsed() > std::time::Duration::from_millis(2) {
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+    }
+    end_tick(&mut lock(shared), before, cx);
+}
+
+/// One phase of a tick: a controller, or a few that act together.
+type Phase = fn(&mut World, &mut Cx);
+
+/// The controllers in the order a real cluster's would usually act within one second.
+const PHASES: &[(&str, Phase)] = &[
+    ("disruption", |w, cx| {
+        disruption::mark_drift(w, cx);
+        disruption::run(w, cx);
+    }),
+    ("deployments", |w, cx| deployments::run(w, cx)),
+    ("pods", |w, cx| pods::run(w, cx)),
+    ("scheduler", |w, cx| {
+        let unschedulable = scheduler::run(w, cx);
+        provisioner::run(w, cx, &unschedulable);
+    }),
+    ("nodes", |w, cx| {
+        nodes::run(w, cx);
+        empty::run(w, cx);
+    }),
+    ("leases", |w, _| {
+        leases::run(w);
+        nodeclasses::run(w);
+    }),
+    ("containers", |w, cx| pods::start_containers(w, cx)),
+    ("status", |w, _| {
+        pdb::run(w);
+        nodepools::run(w);
+        events::cap(w);
+    }),
+];
+
+/// Every phase once, in order. With `EKSAUTO_ENGINE_PROFILE` set, the time each one takes is
+/// printed to stderr (scale work).
+pub fn run_controllers(world: &mut World, cx: &mut Cx) {
+    let prof = std::env::var_os("EKSAUTO_ENGINE_PROFILE").is_some();
+    for (what, phase) in PHASES {
+        let t = std::time::Instant::now();
+        phase(world, cx);
+        if prof {
+            eprintln!("  {what}: {:?}", t.elapsed());
+        }
+    }
 }
 
 #[cfg(test)]

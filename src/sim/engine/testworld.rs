@@ -74,6 +74,7 @@ pub fn world() -> World {
         timings: Timings::default(),
         rng: Rng::new(42),
         engine: Default::default(),
+        pace: Default::default(),
     };
     w.kube
         .create(
