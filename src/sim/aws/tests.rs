@@ -776,7 +776,7 @@ async fn protocol_errors_for_unsigned_unknown_and_malformed_requests() {
         "{text}"
     );
 
-    let (status, text) = raw(&url, get("/clusters/x/node-groups", Some("eks"))).await;
+    let (status, text) = raw(&url, get("/clusters/x/widgets", Some("eks"))).await;
     assert_eq!(status, 404);
     assert!(text.contains("UnknownOperationException"), "{text}");
 
