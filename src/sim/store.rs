@@ -14,194 +14,7 @@ use tokio::sync::broadcast;
 
 use super::world::{rfc3339, Rng};
 
-/// The kinds of object the emulated API server holds.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
-pub enum Res {
-    Namespaces,
-    Nodes,
-    Pods,
-    Events,
-    Leases,
-    Deployments,
-    ReplicaSets,
-    PodDisruptionBudgets,
-    NodePools,
-    NodeClaims,
-    NodeClasses,
-}
-
-/// Static facts about a resource kind (what discovery advertises).
-#[derive(Debug)]
-pub struct ResInfo {
-    /// "" for the core group.
-    pub group: &'static str,
-    pub version: &'static str,
-    pub kind: &'static str,
-    pub plural: &'static str,
-    pub singular: &'static str,
-    pub namespaced: bool,
-    pub short_names: &'static [&'static str],
-    pub categories: &'static [&'static str],
-}
-
-impl ResInfo {
-    /// "v1" or "apps/v1".
-    pub fn api_version(&self) -> String {
-        if self.group.is_empty() {
-            self.version.to_string()
-        } else {
-            format!("{}/{}", self.group, self.version)
-        }
-    }
-}
-
-const ALL: [Res; 11] = [
-    Res::Namespaces,
-    Res::Nodes,
-    Res::Pods,
-    Res::Events,
-    Res::Leases,
-    Res::Deployments,
-    Res::ReplicaSets,
-    Res::PodDisruptionBudgets,
-    Res::NodePools,
-    Res::NodeClaims,
-    Res::NodeClasses,
-];
-
-impl Res {
-    pub fn all() -> &'static [Res] {
-        &ALL
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn info(self) -> &'static ResInfo {
-        static INFOS: [ResInfo; 11] = [
-            ResInfo {
-                group: "",
-                version: "v1",
-                kind: "Namespace",
-                plural: "namespaces",
-                singular: "namespace",
-                namespaced: false,
-                short_names: &["ns"],
-                categories: &[],
-            },
-            ResInfo {
-                group: "",
-                version: "v1",
-                kind: "Node",
-                plural: "nodes",
-                singular: "node",
-                namespaced: false,
-                short_names: &["no"],
-                categories: &[],
-            },
-            ResInfo {
-                group: "",
-                version: "v1",
-                kind: "Pod",
-                plural: "pods",
-                singular: "pod",
-                namespaced: true,
-                short_names: &["po"],
-                categories: &["all"],
-            },
-            ResInfo {
-                group: "",
-                version: "v1",
-                kind: "Event",
-                plural: "events",
-                singular: "event",
-                namespaced: true,
-                short_names: &["ev"],
-                categories: &[],
-            },
-            ResInfo {
-                group: "coordination.k8s.io",
-                version: "v1",
-                kind: "Lease",
-                plural: "leases",
-                singular: "lease",
-                namespaced: true,
-                short_names: &[],
-                categories: &[],
-            },
-            ResInfo {
-                group: "apps",
-                version: "v1",
-                kind: "Deployment",
-                plural: "deployments",
-                singular: "deployment",
-                namespaced: true,
-                short_names: &["deploy"],
-                categories: &["all"],
-            },
-            ResInfo {
-                group: "apps",
-                version: "v1",
-                kind: "ReplicaSet",
-                plural: "replicasets",
-                singular: "replicaset",
-                namespaced: true,
-                short_names: &["rs"],
-                categories: &["all"],
-            },
-            ResInfo {
-                group: "policy",
-                version: "v1",
-                kind: "PodDisruptionBudget",
-                plural: "poddisruptionbudgets",
-                singular: "poddisruptionbudget",
-                namespaced: true,
-                short_names: &["pdb"],
-                categories: &[],
-            },
-            ResInfo {
-                group: "karpenter.sh",
-                version: "v1",
-                kind: "NodePool",
-                plural: "nodepools",
-                singular: "nodepool",
-                namespaced: false,
-                short_names: &[],
-                categories: &["karpenter"],
-            },
-            ResInfo {
-                group: "karpenter.sh",
-                version: "v1",
-                kind: "NodeClaim",
-                plural: "nodeclaims",
-                singular: "nodeclaim",
-                namespaced: false,
-                short_names: &[],
-                categories: &["karpenter"],
-            },
-            ResInfo {
-                group: "eks.amazonaws.com",
-                version: "v1",
-                kind: "NodeClass",
-                plural: "nodeclasses",
-                singular: "nodeclass",
-                namespaced: false,
-                short_names: &[],
-                categories: &[],
-            },
-        ];
-        &INFOS[self.index()]
-    }
-
-    /// Finds the kind served at `/api/v1/{plural}` (group "") or `/apis/{group}/{version}/{plural}`.
-    pub fn from_path(group: &str, version: &str, plural: &str) -> Option<Res> {
-        ALL.iter().copied().find(|r| {
-            let i = r.info();
-            i.group == group && i.version == version && i.plural == plural
-        })
-    }
-}
+pub use super::kinds::{Res, ResInfo};
 
 /// ADDED, MODIFIED or DELETED.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -269,7 +82,7 @@ impl Store {
         let (tx, _) = broadcast::channel(log_capacity.max(1024));
         Store {
             rv: 1,
-            tables: (0..ALL.len()).map(|_| BTreeMap::new()).collect(),
+            tables: (0..Res::all().len()).map(|_| BTreeMap::new()).collect(),
             log: VecDeque::new(),
             log_capacity,
             compacted_rv: 0,
@@ -419,9 +232,9 @@ impl Store {
                 }
             },
         };
-        if !is_dns_name(&name) {
+        if let Some(why) = info.invalid_name(&name) {
             return Err(StoreError::Invalid(format!(
-                "metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+                "metadata.name: Invalid value: \"{name}\": {why}"
             )));
         }
         let key = (namespace, name.clone());
