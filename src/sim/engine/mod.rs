@@ -9,6 +9,7 @@
 //! described by its store. The only memory is a cache that lets an idle tick (nothing written since
 //! the last one and no timer due) return at once.
 
+pub mod bootstrap;
 pub mod budgets;
 pub mod catalog;
 pub mod claims;
@@ -148,6 +149,7 @@ pub fn run_controllers(world: &mut World, cx: &mut Cx) {
     empty::run(world, cx);
     lap("nodes");
     leases::run(world);
+    bootstrap::run(world);
     nodeclasses::run(world);
     lap("leases");
     pods::start_containers(world, cx);
