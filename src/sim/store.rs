@@ -42,6 +42,9 @@ pub struct WatchEvent {
     pub kind: EventType,
     /// The object after the change (for DELETED: as it was, with the deletion's resourceVersion).
     pub object: Arc<Value>,
+    /// The object before the change (`None` for ADDED): what a list at an older
+    /// resourceVersion shows.
+    pub previous: Option<Arc<Value>>,
 }
 
 /// Why a write was refused.
@@ -172,6 +175,32 @@ impl Store {
             .collect())
     }
 
+    /// How the objects of `res` changed since `rv`: for every key written after `rv`, the object
+    /// as it was at `rv` (`None` when it did not exist then). The rest of the table is as it was
+    /// at `rv`. `Err(Compacted)` when the log no longer reaches back to `rv`.
+    pub fn changes_since(
+        &self,
+        res: Res,
+        rv: u64,
+    ) -> Result<BTreeMap<Key, Option<Arc<Value>>>, Compacted> {
+        if rv < self.compacted_rv {
+            return Err(Compacted {
+                oldest: self.compacted_rv,
+            });
+        }
+        let mut out: BTreeMap<Key, Option<Arc<Value>>> = BTreeMap::new();
+        for e in self.log.iter().filter(|e| e.rv > rv && e.res == res) {
+            let meta = &e.object["metadata"];
+            let key = (
+                meta["namespace"].as_str().unwrap_or("").to_string(),
+                meta["name"].as_str().unwrap_or("").to_string(),
+            );
+            // the first change after `rv` tells what was there at `rv`
+            out.entry(key).or_insert_with(|| e.previous.clone());
+        }
+        Ok(out)
+    }
+
     /// A fresh uid (deterministic for a given seed).
     pub fn new_uid(&mut self) -> String {
         self.rng.uuid()
@@ -254,7 +283,7 @@ impl Store {
         meta["creationTimestamp"] = json!(rfc3339(now));
         let obj = Arc::new(obj);
         self.tables[res.index()].insert(key, obj.clone());
-        self.emit(res, EventType::Added, obj.clone());
+        self.emit(res, EventType::Added, obj.clone(), None);
         Ok(obj)
     }
 
@@ -289,7 +318,7 @@ impl Store {
         next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let next = Arc::new(next);
         self.tables[res.index()].insert(key, next.clone());
-        self.emit(res, EventType::Modified, next.clone());
+        self.emit(res, EventType::Modified, next.clone(), Some(current));
         Some(next)
     }
 
@@ -301,16 +330,23 @@ impl Store {
         let mut last = (*removed).clone();
         last["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let last = Arc::new(last);
-        self.emit(res, EventType::Deleted, last.clone());
+        self.emit(res, EventType::Deleted, last.clone(), Some(removed));
         Some(last)
     }
 
-    fn emit(&mut self, res: Res, kind: EventType, object: Arc<Value>) {
+    fn emit(
+        &mut self,
+        res: Res,
+        kind: EventType,
+        object: Arc<Value>,
+        previous: Option<Arc<Value>>,
+    ) {
         let event = Arc::new(WatchEvent {
             rv: self.rv,
             res,
             kind,
             object,
+            previous,
         });
         if self.log.len() >= self.log_capacity {
             if let Some(old) = self.log.pop_front() {
@@ -393,6 +429,35 @@ mod tests {
         assert_eq!(s.events_since(Res::Nodes, rv).unwrap().len(), 2);
         s.delete(Res::Nodes, "", "a");
         assert_eq!(s.len(Res::Nodes), 0);
+    }
+
+    #[test]
+    fn changes_since_tell_the_state_at_an_older_version() {
+        let mut s = Store::new(100, 1);
+        s.create(
+            Res::Nodes,
+            json!({"metadata": {"name": "a"}, "spec": {"x": 1}}),
+            t0(),
+        )
+        .unwrap();
+        s.create(Res::Nodes, json!({"metadata": {"name": "b"}}), t0())
+            .unwrap();
+        let rv = s.rv();
+        s.update(Res::Nodes, "", "a", |v| v["spec"]["x"] = json!(2));
+        s.update(Res::Nodes, "", "a", |v| v["spec"]["x"] = json!(3));
+        s.delete(Res::Nodes, "", "b");
+        s.create(Res::Nodes, json!({"metadata": {"name": "c"}}), t0())
+            .unwrap();
+        let at = s.changes_since(Res::Nodes, rv).unwrap();
+        assert_eq!(
+            at[&(String::new(), "a".to_string())].as_ref().unwrap()["spec"]["x"],
+            1
+        );
+        assert!(at[&(String::new(), "b".to_string())].is_some());
+        assert!(at[&(String::new(), "c".to_string())].is_none());
+        assert!(s.changes_since(Res::Nodes, s.rv()).unwrap().is_empty());
+        s.compact_all();
+        assert!(s.changes_since(Res::Nodes, rv).is_err());
     }
 
     #[test]

@@ -178,6 +178,12 @@ async fn handle(
     let mut q = Query::parse(uri.query()).map_err(status::bad_request)?;
     let watching = q.watch || t.legacy_watch;
     let verb = verb(method, &t, watching)?;
+    if matches!(verb, "list" | "watch") {
+        let errs = q.validate(verb == "watch");
+        if !errs.is_empty() {
+            return Err(status::invalid_list_options(&errs));
+        }
+    }
     let op = match (verb, t.sub.as_deref()) {
         ("evict", _) => "evict pods".to_string(),
         (_, Some(sub)) => format!("{verb} {}/{sub}", t.res.info().plural),
