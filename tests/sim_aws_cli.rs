@@ -348,6 +348,209 @@ async fn the_cli_sees_aws_errors() {
     assert_eq!(v["cluster"]["version"], "1.30");
 }
 
+/// What tools that inventory any EKS cluster ask (node groups, Fargate profiles, Auto Scaling
+/// groups, the EC2 instances behind the nodes), answered as an Auto Mode cluster answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_sees_an_auto_mode_clusters_compute() {
+    let sim = common::start_sim("article", true).await;
+
+    let v = aws_json(&sim, &["eks", "list-nodegroups", "--cluster-name", CLUSTER]).await;
+    assert_eq!(v, serde_json::json!({"nodegroups": []}));
+    let v = aws_json(
+        &sim,
+        &["eks", "list-fargate-profiles", "--cluster-name", CLUSTER],
+    )
+    .await;
+    assert_eq!(v, serde_json::json!({"fargateProfileNames": []}));
+    let v = aws_json(&sim, &["autoscaling", "describe-auto-scaling-groups"]).await;
+    assert_eq!(v, serde_json::json!({"AutoScalingGroups": []}));
+    let v = aws_json(
+        &sim,
+        &[
+            "autoscaling",
+            "describe-auto-scaling-groups",
+            "--filters",
+            &format!("Name=tag:eks:cluster-name,Values={CLUSTER}"),
+        ],
+    )
+    .await;
+    assert_eq!(v["AutoScalingGroups"], serde_json::json!([]));
+
+    // the article's one c5a.4xlarge node, as an instance
+    let (rc, nodes, err) = common::run({
+        let mut c = common::kubectl(&sim);
+        c.args(["get", "nodes", "-o", "json"]);
+        c
+    })
+    .await;
+    assert_eq!(rc, 0, "{err}");
+    let nodes: Value = serde_json::from_str(&nodes).unwrap();
+    let node = &nodes["items"][0];
+    let node_name = node["metadata"]["name"].as_str().unwrap();
+    let zone = node["metadata"]["labels"]["topology.kubernetes.io/zone"]
+        .as_str()
+        .unwrap();
+    let v = aws_json(
+        &sim,
+        &[
+            "ec2",
+            "describe-instances",
+            "--filters",
+            &format!("Name=tag:eks:eks-cluster-name,Values={CLUSTER}"),
+            "Name=instance-state-name,Values=running",
+            "--query",
+            "Reservations[].Instances[].{id: InstanceId, type: InstanceType, az: Placement.AvailabilityZone, state: State.Name, pool: Tags[?Key=='eks:kubernetes-node-pool-name'] | [0].Value, launched: LaunchTime}",
+        ],
+    )
+    .await;
+    let instances = v.as_array().expect("a list");
+    assert_eq!(instances.len(), 1, "{v}");
+    let i = &instances[0];
+    assert_eq!(i["id"], node_name);
+    assert_eq!(i["type"], "c5a.4xlarge");
+    assert_eq!(i["az"], zone);
+    assert_eq!(i["state"], "running");
+    assert_eq!(i["pool"], "general-purpose");
+    assert!(is_iso8601(&i["launched"]), "{i}");
+    let created = node["metadata"]["creationTimestamp"].as_str().unwrap();
+    assert_eq!(
+        i["launched"].as_str().unwrap().trim_end_matches("+00:00"),
+        created.trim_end_matches('Z')
+    );
+
+    // the whole instance: tags Auto Mode sets, network placement in the cluster's VPC
+    let v = aws_json(
+        &sim,
+        &["ec2", "describe-instances", "--instance-ids", node_name],
+    )
+    .await;
+    let inst = &v["Reservations"][0]["Instances"][0];
+    let tags: std::collections::BTreeMap<&str, &str> = inst["Tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["Key"].as_str().unwrap(), t["Value"].as_str().unwrap()))
+        .collect();
+    for (k, want) in [
+        ("eks:eks-cluster-name", CLUSTER),
+        ("aws:eks:cluster-name", CLUSTER),
+        ("eks:kubernetes-node-pool-name", "general-purpose"),
+        ("eks:kubernetes-node-class-name", "default"),
+        ("karpenter.sh/nodepool", "general-purpose"),
+        ("Name", node_name),
+    ] {
+        assert_eq!(tags.get(k).copied(), Some(want), "{k} in {tags:?}");
+    }
+    assert_eq!(
+        tags.get(format!("kubernetes.io/cluster/{CLUSTER}").as_str())
+            .copied(),
+        Some("owned")
+    );
+    let internal_ip = node["status"]["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["type"] == "InternalIP")
+        .unwrap()["address"]
+        .clone();
+    assert_eq!(inst["PrivateIpAddress"], internal_ip);
+    let subnets = aws_json(
+        &sim,
+        &[
+            "ec2",
+            "describe-subnets",
+            "--filters",
+            &format!("Name=availability-zone,Values={zone}"),
+        ],
+    )
+    .await;
+    assert_eq!(inst["SubnetId"], subnets["Subnets"][0]["SubnetId"]);
+    assert_eq!(inst["VpcId"], subnets["Subnets"][0]["VpcId"]);
+
+    let v = aws_json(&sim, &["ec2", "describe-volumes"]).await;
+    assert_eq!(v["Volumes"], serde_json::json!([]));
+    let v = aws_json(&sim, &["ec2", "describe-launch-templates"]).await;
+    assert_eq!(v["LaunchTemplates"], serde_json::json!([]));
+
+    // what there is not
+    let err = aws_error(
+        &sim,
+        &[
+            "eks",
+            "describe-nodegroup",
+            "--cluster-name",
+            CLUSTER,
+            "--nodegroup-name",
+            "ng-1",
+        ],
+        "ResourceNotFoundException",
+    )
+    .await;
+    assert!(err.contains("No node group found for name: ng-1."), "{err}");
+    let err = aws_error(
+        &sim,
+        &[
+            "eks",
+            "describe-fargate-profile",
+            "--cluster-name",
+            CLUSTER,
+            "--fargate-profile-name",
+            "fp-default",
+        ],
+        "ResourceNotFoundException",
+    )
+    .await;
+    assert!(
+        err.contains("No Fargate Profile found with name: fp-default."),
+        "{err}"
+    );
+    let err = aws_error(
+        &sim,
+        &[
+            "eks",
+            "list-nodegroups",
+            "--cluster-name",
+            "no-such-cluster",
+        ],
+        "ResourceNotFoundException",
+    )
+    .await;
+    assert!(
+        err.contains("No cluster found for name: no-such-cluster."),
+        "{err}"
+    );
+    aws_error(
+        &sim,
+        &[
+            "ec2",
+            "describe-instances",
+            "--instance-ids",
+            "i-0000000000000000f",
+        ],
+        "InvalidInstanceID.NotFound",
+    )
+    .await;
+    aws_error(
+        &sim,
+        &[
+            "autoscaling",
+            "describe-auto-scaling-groups",
+            "--max-records",
+            "101",
+        ],
+        "ValidationError",
+    )
+    .await;
+
+    let log = common::request_log(&sim).await;
+    assert!(log
+        .iter()
+        .any(|r| r["service"] == "autoscaling" && r["operation"] == "DescribeAutoScalingGroups"));
+    assert!(log
+        .iter()
+        .any(|r| r["service"] == "ec2" && r["operation"] == "DescribeInstances"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_cluster_version_starts_one_update_at_a_time() {
     let sim = common::start_sim("article", true).await;

@@ -888,3 +888,661 @@ async fn kubectl_drain_is_held_back_by_the_pdb() {
         "{nodes}"
     );
 }
+
+/// `kubectl get all -A` lists what a fresh Auto Mode cluster with the article's app has: its
+/// pods, the `kubernetes` Service, the Deployment and ReplicaSet; the other kinds of the `all`
+/// category are asked for and are empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_get_all_lists_every_kind_of_the_all_category() {
+    let sim = common::start_sim("article", true).await;
+    let out = ok(&sim, &["get", "all", "-A"]).await;
+    let svc = row_containing(&out, "service/kubernetes");
+    assert_eq!(
+        svc,
+        [
+            "default",
+            "service/kubernetes",
+            "ClusterIP",
+            "172.20.0.1",
+            "<none>",
+            "443/TCP",
+            svc[6]
+        ]
+    );
+    assert!(out.contains("deployment.apps/myapp"), "{out}");
+    assert!(out.contains("replicaset.apps/myapp-"), "{out}");
+    assert_eq!(out.matches("pod/myapp-").count(), 10, "{out}");
+    assert!(
+        out.lines().any(|l| l.split_whitespace().eq([
+            "NAMESPACE",
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE"
+        ])),
+        "{out}"
+    );
+
+    // the kinds kubectl expanded `all` into, as the request log shows
+    let log = common::request_log(&sim).await;
+    for kind in [
+        "pods",
+        "services",
+        "deployments",
+        "replicasets",
+        "statefulsets",
+        "daemonsets",
+        "jobs",
+        "cronjobs",
+        "horizontalpodautoscalers",
+        "replicationcontrollers",
+    ] {
+        assert!(
+            log.iter().any(|r| r["operation"] == format!("list {kind}")),
+            "kubectl get all lists {kind}"
+        );
+    }
+
+    // and one of each, created, shows up there too
+    ok(
+        &sim,
+        &[
+            "create",
+            "job",
+            "pi",
+            "--image=public.ecr.aws/docker/library/perl:5.34",
+        ],
+    )
+    .await;
+    ok(
+        &sim,
+        &[
+            "create",
+            "cronjob",
+            "tick",
+            "--image=busybox",
+            "--schedule=*/5 * * * *",
+        ],
+    )
+    .await;
+    // the article's HPA (autoscaling/v2, as `kubectl get hpa` reads it)
+    let hpa = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        hpa.path(),
+        r#"{"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "myapp", "namespace": "default"},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "myapp"},
+                     "minReplicas": 2, "maxReplicas": 10,
+                     "metrics": [{"type": "Resource", "resource": {"name": "cpu",
+                                  "target": {"type": "Utilization", "averageUtilization": 50}}}]}}"#,
+    )
+    .unwrap();
+    ok(&sim, &["create", "-f", hpa.path().to_str().unwrap()]).await;
+    ok(
+        &sim,
+        &[
+            "expose",
+            "deployment",
+            "myapp",
+            "--port=80",
+            "--target-port=8080",
+        ],
+    )
+    .await;
+    let out = ok(&sim, &["get", "all", "-n", "default"]).await;
+    let job = row_containing(&out, "job.batch/pi");
+    assert_eq!(&job[1..3], ["Running", "0/1"], "{out}");
+    let cj = row_containing(&out, "cronjob.batch/tick");
+    assert_eq!(&cj[1..7], ["*/5", "*", "*", "*", "*", "<none>"], "{out}");
+    let hpa = row_containing(&out, "horizontalpodautoscaler.autoscaling/myapp");
+    assert_eq!(
+        &hpa[1..5],
+        ["Deployment/myapp", "cpu:", "<unknown>/50%", "2"],
+        "{out}"
+    );
+    let svc = row_containing(&out, "service/myapp");
+    assert!(svc[2].starts_with("172.20."), "{out}");
+    assert_eq!(svc[4], "80/TCP");
+    let described = ok(
+        &sim,
+        &[
+            "get",
+            "service",
+            "myapp",
+            "-o",
+            "jsonpath={.spec.selector.app}",
+        ],
+    )
+    .await;
+    assert_eq!(described, "myapp");
+}
+
+/// The whitespace-separated cells of the first line containing `needle`.
+fn row_containing<'a>(out: &'a str, needle: &str) -> Vec<&'a str> {
+    out.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle} in:\n{out}"))
+        .split_whitespace()
+        .collect()
+}
+
+/// `kubectl api-resources` prints every kind with the short names, verbs and categories of a
+/// 1.30 API server; the kinds answer with their printers and the objects every cluster has.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_api_resources_and_the_built_in_kinds() {
+    let sim = common::start_sim("article", true).await;
+    let out = ok(&sim, &["api-resources", "-o", "wide"]).await;
+    for (name, short, api, namespaced, kind) in [
+        ("services", "svc", "v1", "true", "Service"),
+        ("configmaps", "cm", "v1", "true", "ConfigMap"),
+        ("persistentvolumes", "pv", "v1", "false", "PersistentVolume"),
+        ("daemonsets", "ds", "apps/v1", "true", "DaemonSet"),
+        ("statefulsets", "sts", "apps/v1", "true", "StatefulSet"),
+        ("cronjobs", "cj", "batch/v1", "true", "CronJob"),
+        (
+            "horizontalpodautoscalers",
+            "hpa",
+            "autoscaling/v2",
+            "true",
+            "HorizontalPodAutoscaler",
+        ),
+        (
+            "ingresses",
+            "ing",
+            "networking.k8s.io/v1",
+            "true",
+            "Ingress",
+        ),
+        (
+            "networkpolicies",
+            "netpol",
+            "networking.k8s.io/v1",
+            "true",
+            "NetworkPolicy",
+        ),
+        (
+            "priorityclasses",
+            "pc",
+            "scheduling.k8s.io/v1",
+            "false",
+            "PriorityClass",
+        ),
+        (
+            "storageclasses",
+            "sc",
+            "storage.k8s.io/v1",
+            "false",
+            "StorageClass",
+        ),
+    ] {
+        let r = row(&out, name);
+        assert_eq!(&r[..5], [name, short, api, namespaced, kind], "{out}");
+    }
+    let jobs = row(&out, "jobs");
+    assert_eq!(&jobs[..4], ["jobs", "batch/v1", "true", "Job"]);
+    assert_eq!(
+        jobs[4],
+        "create,delete,deletecollection,get,list,patch,update,watch"
+    );
+    assert_eq!(jobs[5], "all");
+    let ssar = row(&out, "selfsubjectaccessreviews");
+    assert_eq!(ssar[4], "create");
+    let all = ok(&sim, &["api-resources", "--categories=all", "-o", "name"]).await;
+    let mut all: Vec<&str> = all.lines().collect();
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            "cronjobs.batch",
+            "daemonsets.apps",
+            "deployments.apps",
+            "horizontalpodautoscalers.autoscaling",
+            "jobs.batch",
+            "pods",
+            "replicasets.apps",
+            "replicationcontrollers",
+            "services",
+            "statefulsets.apps"
+        ]
+    );
+    let listable = ok(&sim, &["api-resources", "--verbs=list", "-o", "name"]).await;
+    assert!(listable.lines().count() >= 45, "{listable}");
+    assert!(!listable.contains("selfsubjectaccessreviews"));
+
+    // every listable kind lists (kubectl prints a table for each, or "No resources found")
+    for kind in listable.lines() {
+        let (code, _, err) = common::run(args(&sim, &["get", kind, "-A"])).await;
+        assert_eq!(code, 0, "kubectl get {kind} -A: {err}");
+    }
+
+    // what every cluster has
+    let sa = ok(&sim, &["get", "serviceaccounts", "-A"]).await;
+    for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+        assert!(
+            sa.lines()
+                .any(|l| l.split_whitespace().take(2).eq([ns, "default"])),
+            "{sa}"
+        );
+    }
+    let cm = ok(
+        &sim,
+        &["get", "configmap", "kube-root-ca.crt", "-n", "kube-public"],
+    )
+    .await;
+    assert_eq!(
+        &row(&cm, "kube-root-ca.crt")[..2],
+        ["kube-root-ca.crt", "1"]
+    );
+    let pc = ok(&sim, &["get", "priorityclasses"]).await;
+    assert_eq!(
+        &row(&pc, "system-node-critical")[..3],
+        ["system-node-critical", "2000001000", "false"]
+    );
+    let ep = ok(&sim, &["get", "endpoints", "kubernetes"]).await;
+    let addrs = row(&ep, "kubernetes")[1];
+    assert_eq!(addrs.split(',').count(), 2, "{ep}");
+    assert!(addrs
+        .split(',')
+        .all(|a| a.starts_with("10.0.") && a.ends_with(":443")));
+    let crb = ok(
+        &sim,
+        &["get", "clusterrolebinding", "cluster-admin", "-o", "wide"],
+    )
+    .await;
+    assert_eq!(
+        row(&crb, "cluster-admin")[1..],
+        [
+            "ClusterRole/cluster-admin",
+            row(&crb, "cluster-admin")[2],
+            "system:masters"
+        ]
+    );
+    let roles = ok(&sim, &["get", "clusterroles"]).await;
+    assert!(roles.contains("system:discovery"), "{roles}");
+    assert_eq!(header(&roles), ["NAME", "CREATED", "AT"]);
+    let crds = ok(&sim, &["get", "crd"]).await;
+    assert!(crds.contains("nodepools.karpenter.sh"), "{crds}");
+    assert!(ok(&sim, &["get", "csidrivers"])
+        .await
+        .contains("ebs.csi.eks.amazonaws.com"));
+    // none by default on Auto Mode: no StorageClass, no IngressClass, no DaemonSet
+    for kind in [
+        "storageclasses",
+        "ingressclasses",
+        "daemonsets",
+        "statefulsets",
+    ] {
+        let (code, out, err) = common::run(args(&sim, &["get", kind, "-A"])).await;
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.is_empty() && err.contains("No resources found"),
+            "{kind}: {out}{err}"
+        );
+    }
+
+    // writes on the new kinds, and their printers
+    ok(&sim, &["create", "namespace", "team-a"]).await;
+    common::advance(&sim, 1); // the service account controller's turn
+    let sa = ok(&sim, &["get", "serviceaccount", "default", "-n", "team-a"]).await;
+    assert_eq!(&row(&sa, "default")[..2], ["default", "0"]);
+    ok(
+        &sim,
+        &[
+            "create",
+            "secret",
+            "generic",
+            "creds",
+            "-n",
+            "team-a",
+            "--from-literal=user=admin",
+            "--from-literal=pass=x",
+        ],
+    )
+    .await;
+    let secret = ok(&sim, &["get", "secret", "creds", "-n", "team-a"]).await;
+    assert_eq!(&row(&secret, "creds")[..3], ["creds", "Opaque", "2"]);
+    let data = ok(
+        &sim,
+        &[
+            "get",
+            "secret",
+            "creds",
+            "-n",
+            "team-a",
+            "-o",
+            "jsonpath={.data.user}",
+        ],
+    )
+    .await;
+    assert_eq!(data, "YWRtaW4=");
+    ok(
+        &sim,
+        &[
+            "create",
+            "configmap",
+            "app",
+            "-n",
+            "team-a",
+            "--from-literal=a=1",
+        ],
+    )
+    .await;
+    ok(
+        &sim,
+        &[
+            "create",
+            "role",
+            "reader",
+            "-n",
+            "team-a",
+            "--verb=get",
+            "--resource=pods",
+        ],
+    )
+    .await;
+    ok(
+        &sim,
+        &[
+            "create",
+            "rolebinding",
+            "reader",
+            "-n",
+            "team-a",
+            "--role=reader",
+            "--serviceaccount=team-a:default",
+        ],
+    )
+    .await;
+    let rb = ok(
+        &sim,
+        &["get", "rolebinding", "reader", "-n", "team-a", "-o", "wide"],
+    )
+    .await;
+    assert_eq!(row(&rb, "reader")[1], "Role/reader");
+    assert_eq!(*row(&rb, "reader").last().unwrap(), "team-a/default");
+    ok(&sim, &["delete", "configmap", "app", "-n", "team-a"]).await;
+    let (code, _, err) =
+        common::run(args(&sim, &["get", "configmap", "app", "-n", "team-a"])).await;
+    assert_ne!(code, 0);
+    assert!(err.contains("configmaps \"app\" not found"), "{err}");
+
+    // who am I, and what may I do
+    let who = ok(&sim, &["auth", "whoami"]).await;
+    assert!(
+        who.contains("arn:aws:iam::123456789012:user/eksauto"),
+        "{who}"
+    );
+    assert_eq!(
+        ok(&sim, &["auth", "can-i", "delete", "pods", "-n", "team-a"])
+            .await
+            .trim(),
+        "yes"
+    );
+    let (code, _, err) = common::run(args(&sim, &["get", "selfsubjectaccessreviews"])).await;
+    assert_ne!(code, 0, "a create-only kind cannot be listed");
+    assert!(
+        err.contains("MethodNotAllowed") || err.contains("does not allow this method"),
+        "{err}"
+    );
+}
+
+/// GET of `path` on the emulated API server: (status, JSON body).
+async fn kube_get(sim: &SimHandle, path: &str) -> (u16, serde_json::Value) {
+    let (code, body) = http_async("GET", format!("{}{path}", sim.kube_url), String::new()).await;
+    let v = serde_json::from_str(body.lines().next().unwrap_or("null"))
+        .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}"));
+    (code, v)
+}
+
+fn names(list: &serde_json::Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["metadata"]["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// resourceVersion="0" is "any version": served from the watch cache, which does not page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_at_resource_version_0_come_whole_from_the_cache() {
+    let sim = common::start_sim("article", true).await;
+    let (code, paged) = kube_get(&sim, "/api/v1/namespaces/default/pods?limit=3").await;
+    assert_eq!(code, 200);
+    assert_eq!(names(&paged).len(), 3);
+    assert!(paged["metadata"]["continue"].is_string());
+    let (code, cached) = kube_get(
+        &sim,
+        "/api/v1/namespaces/default/pods?limit=3&resourceVersion=0",
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert_eq!(names(&cached).len(), 10, "the limit is not honoured");
+    assert!(cached["metadata"]["continue"].is_null());
+    let (_, not_older) = kube_get(
+        &sim,
+        "/api/v1/namespaces/default/pods?limit=3&resourceVersion=0&resourceVersionMatch=NotOlderThan",
+    )
+    .await;
+    assert_eq!(names(&not_older).len(), 10);
+}
+
+/// resourceVersionMatch=NotOlderThan: any state at least that new; a version the server has not
+/// reached is a 504 with the ResourceVersionTooLarge cause.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn not_older_than_lists_refuse_versions_from_the_future() {
+    let sim = common::start_sim("article", true).await;
+    let (_, now) = kube_get(&sim, "/api/v1/pods").await;
+    let rv: u64 = now["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (code, v) = kube_get(
+        &sim,
+        &format!(
+            "/api/v1/pods?resourceVersion={}&resourceVersionMatch=NotOlderThan",
+            rv - 5
+        ),
+    )
+    .await;
+    assert_eq!(code, 200);
+    let served: u64 = v["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(served >= rv, "{served} is not older than {rv}");
+    let (code, v) = kube_get(
+        &sim,
+        &format!(
+            "/api/v1/pods?resourceVersion={}&resourceVersionMatch=NotOlderThan",
+            rv + 1000
+        ),
+    )
+    .await;
+    assert_eq!(code, 504, "{v}");
+    assert_eq!(v["reason"], "Timeout");
+    assert_eq!(
+        v["message"],
+        format!("Too large resource version: {}, current: {rv}", rv + 1000)
+    );
+    assert_eq!(
+        v["details"]["causes"][0]["reason"],
+        "ResourceVersionTooLarge"
+    );
+}
+
+/// resourceVersionMatch=Exact: the list as it was at that version (here, before a pod existed),
+/// paged consistently; once the version is compacted away, 410 Expired.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exact_lists_show_the_past_until_it_is_compacted() {
+    let sim = common::start_sim("article", true).await;
+    let (_, before) = kube_get(&sim, "/api/v1/namespaces/default/pods").await;
+    let rv = before["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&sim, &["run", "nginx", "--image=nginx"]).await;
+    ok(&sim, &["label", "pods", "--all", "touched=yes"]).await;
+
+    let (code, now) = kube_get(&sim, "/api/v1/namespaces/default/pods").await;
+    assert_eq!(code, 200);
+    assert_eq!(names(&now).len(), 11);
+    let (code, past) = kube_get(
+        &sim,
+        &format!("/api/v1/namespaces/default/pods?resourceVersion={rv}&resourceVersionMatch=Exact"),
+    )
+    .await;
+    assert_eq!(code, 200, "{past}");
+    assert_eq!(past["metadata"]["resourceVersion"], rv.as_str());
+    assert_eq!(names(&past), names(&before));
+    assert!(past["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["metadata"]["labels"]["touched"].is_null()));
+    // paged, every page from the same snapshot
+    let (_, first) = kube_get(
+        &sim,
+        &format!("/api/v1/namespaces/default/pods?resourceVersion={rv}&resourceVersionMatch=Exact&limit=4"),
+    )
+    .await;
+    let mut seen = names(&first);
+    let mut token = first["metadata"]["continue"].as_str().map(str::to_string);
+    while let Some(t) = token {
+        let (code, page) = kube_get(
+            &sim,
+            &format!("/api/v1/namespaces/default/pods?limit=4&continue={t}"),
+        )
+        .await;
+        assert_eq!(code, 200, "{page}");
+        assert_eq!(page["metadata"]["resourceVersion"], rv.as_str());
+        seen.extend(names(&page));
+        token = page["metadata"]["continue"].as_str().map(str::to_string);
+    }
+    assert_eq!(seen, names(&before));
+
+    let (code, _) = http_async(
+        "POST",
+        format!("{}/_sim/watches/compact", sim.aws_url),
+        String::new(),
+    )
+    .await;
+    assert_eq!(code, 204);
+    let (code, v) = kube_get(
+        &sim,
+        &format!("/api/v1/namespaces/default/pods?resourceVersion={rv}&resourceVersionMatch=Exact"),
+    )
+    .await;
+    assert_eq!(code, 410, "{v}");
+    assert_eq!(v["reason"], "Expired");
+    assert_eq!(
+        v["message"],
+        "The resourceVersion for the provided list is too old."
+    );
+}
+
+/// resourceVersionMatch without resourceVersion, or Exact at "0", or sendInitialEvents on a
+/// list: the API server's 422 Invalid on ListOptions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_options_are_validated_as_the_api_server_does() {
+    let sim = common::start_sim("article", true).await;
+    for (query, message) in [
+        (
+            "resourceVersionMatch=NotOlderThan",
+            "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
+        ),
+        (
+            "resourceVersion=0&resourceVersionMatch=Exact",
+            "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
+        ),
+        (
+            "resourceVersion=1&resourceVersionMatch=Latest",
+            "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Unsupported value: \"Latest\": supported values: \"Exact\", \"NotOlderThan\", \"\"",
+        ),
+        (
+            "sendInitialEvents=true",
+            "ListOptions.meta.k8s.io \"\" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list",
+        ),
+    ] {
+        let (code, v) = kube_get(&sim, &format!("/api/v1/pods?{query}")).await;
+        assert_eq!(code, 422, "{query}: {v}");
+        assert_eq!(v["kind"], "Status");
+        assert_eq!(v["reason"], "Invalid");
+        assert_eq!(v["message"], message, "{query}");
+        assert_eq!(v["details"]["kind"], "ListOptions");
+        assert_eq!(v["details"]["group"], "meta.k8s.io");
+        assert_eq!(v["details"]["causes"][0]["field"], query.split(['=', '&']).nth(if query.starts_with("resourceVersion=") { 2 } else { 0 }).unwrap());
+    }
+    // kubectl shows the server's message
+    let (code, _, err) = common::run(args(
+        &sim,
+        &["get", "--raw", "/api/v1/pods?resourceVersionMatch=Exact"],
+    ))
+    .await;
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("resourceVersionMatch is forbidden unless resourceVersion is provided"),
+        "{err}"
+    );
+}
+
+/// sendInitialEvents=true on a watch needs resourceVersionMatch=NotOlderThan (422 otherwise);
+/// with it, the initial state comes and then the bookmark that ends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watches_with_initial_events_need_not_older_than() {
+    let sim = common::start_sim("article", true).await;
+    let (code, v) = kube_get(&sim, "/api/v1/nodes?watch=1&sendInitialEvents=true").await;
+    assert_eq!(code, 422, "{v}");
+    assert_eq!(v["reason"], "Invalid");
+    assert_eq!(
+        v["message"],
+        "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"
+    );
+    let (code, v) = kube_get(
+        &sim,
+        "/api/v1/nodes?watch=1&sendInitialEvents=true&resourceVersionMatch=Exact",
+    )
+    .await;
+    assert_eq!(code, 422);
+    assert_eq!(
+        v["message"],
+        "ListOptions.meta.k8s.io \"\" is invalid: [resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported value: \"Exact\": supported values: \"NotOlderThan\"]"
+    );
+    let (code, v) = kube_get(
+        &sim,
+        "/api/v1/nodes?watch=1&resourceVersionMatch=NotOlderThan",
+    )
+    .await;
+    assert_eq!(code, 422);
+    assert!(v["message"].as_str().unwrap().ends_with(
+        "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"
+    ));
+
+    let (code, body) = http_async(
+        "GET",
+        format!(
+            "{}/api/v1/nodes?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1",
+            sim.kube_url
+        ),
+        String::new(),
+    )
+    .await;
+    assert_eq!(code, 200);
+    let events: Vec<serde_json::Value> = body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events[0]["type"], "ADDED", "{body}");
+    let end = events
+        .iter()
+        .find(|e| e["type"] == "BOOKMARK")
+        .unwrap_or_else(|| panic!("no bookmark: {body}"));
+    assert_eq!(
+        end["object"]["metadata"]["annotations"]["k8s.io/initial-events-end"],
+        "true"
+    );
+}

@@ -12,6 +12,7 @@ pub mod control;
 pub mod engine;
 pub mod faults;
 pub mod gate;
+pub mod kinds;
 pub mod kube;
 pub mod scenario;
 pub mod store;

@@ -485,6 +485,7 @@ pub fn build_world(s: &Scenario) -> Result<World, ScenarioError> {
 
     create_kube_objects(s, &defaults, &mut world)?;
     engine::seed_nodes(&mut world, &s.kubernetes.nodes).map_err(|m| inconsistent(s, m))?;
+    engine::bootstrap::seed(&mut world);
     clock::advance(&mut world, Duration::from_secs(s.warmup_seconds));
     world.requests.entries.clear();
     Ok(world)

@@ -14,194 +14,7 @@ use tokio::sync::broadcast;
 
 use super::world::{rfc3339, Rng};
 
-/// The kinds of object the emulated API server holds.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
-pub enum Res {
-    Namespaces,
-    Nodes,
-    Pods,
-    Events,
-    Leases,
-    Deployments,
-    ReplicaSets,
-    PodDisruptionBudgets,
-    NodePools,
-    NodeClaims,
-    NodeClasses,
-}
-
-/// Static facts about a resource kind (what discovery advertises).
-#[derive(Debug)]
-pub struct ResInfo {
-    /// "" for the core group.
-    pub group: &'static str,
-    pub version: &'static str,
-    pub kind: &'static str,
-    pub plural: &'static str,
-    pub singular: &'static str,
-    pub namespaced: bool,
-    pub short_names: &'static [&'static str],
-    pub categories: &'static [&'static str],
-}
-
-impl ResInfo {
-    /// "v1" or "apps/v1".
-    pub fn api_version(&self) -> String {
-        if self.group.is_empty() {
-            self.version.to_string()
-        } else {
-            format!("{}/{}", self.group, self.version)
-        }
-    }
-}
-
-const ALL: [Res; 11] = [
-    Res::Namespaces,
-    Res::Nodes,
-    Res::Pods,
-    Res::Events,
-    Res::Leases,
-    Res::Deployments,
-    Res::ReplicaSets,
-    Res::PodDisruptionBudgets,
-    Res::NodePools,
-    Res::NodeClaims,
-    Res::NodeClasses,
-];
-
-impl Res {
-    pub fn all() -> &'static [Res] {
-        &ALL
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn info(self) -> &'static ResInfo {
-        static INFOS: [ResInfo; 11] = [
-            ResInfo {
-                group: "",
-                version: "v1",
-                kind: "Namespace",
-                plural: "namespaces",
-                singular: "namespace",
-                namespaced: false,
-                short_names: &["ns"],
-                categories: &[],
-            },
-            ResInfo {
-                group: "",
-                version: "v1",
-                kind: "Node",
-                plural: "nodes",
-                singular: "node",
-                namespaced: false,
-                short_names: &["no"],
-                categories: &[],
-            },
-            ResInfo {
-                group: "",
-                version: "v1",
-                kind: "Pod",
-                plural: "pods",
-                singular: "pod",
-                namespaced: true,
-                short_names: &["po"],
-                categories: &["all"],
-            },
-            ResInfo {
-                group: "",
-                version: "v1",
-                kind: "Event",
-                plural: "events",
-                singular: "event",
-                namespaced: true,
-                short_names: &["ev"],
-                categories: &[],
-            },
-            ResInfo {
-                group: "coordination.k8s.io",
-                version: "v1",
-                kind: "Lease",
-                plural: "leases",
-                singular: "lease",
-                namespaced: true,
-                short_names: &[],
-                categories: &[],
-            },
-            ResInfo {
-                group: "apps",
-                version: "v1",
-                kind: "Deployment",
-                plural: "deployments",
-                singular: "deployment",
-                namespaced: true,
-                short_names: &["deploy"],
-                categories: &["all"],
-            },
-            ResInfo {
-                group: "apps",
-                version: "v1",
-                kind: "ReplicaSet",
-                plural: "replicasets",
-                singular: "replicaset",
-                namespaced: true,
-                short_names: &["rs"],
-                categories: &["all"],
-            },
-            ResInfo {
-                group: "policy",
-                version: "v1",
-                kind: "PodDisruptionBudget",
-                plural: "poddisruptionbudgets",
-                singular: "poddisruptionbudget",
-                namespaced: true,
-                short_names: &["pdb"],
-                categories: &[],
-            },
-            ResInfo {
-                group: "karpenter.sh",
-                version: "v1",
-                kind: "NodePool",
-                plural: "nodepools",
-                singular: "nodepool",
-                namespaced: false,
-                short_names: &[],
-                categories: &["karpenter"],
-            },
-            ResInfo {
-                group: "karpenter.sh",
-                version: "v1",
-                kind: "NodeClaim",
-                plural: "nodeclaims",
-                singular: "nodeclaim",
-                namespaced: false,
-                short_names: &[],
-                categories: &["karpenter"],
-            },
-            ResInfo {
-                group: "eks.amazonaws.com",
-                version: "v1",
-                kind: "NodeClass",
-                plural: "nodeclasses",
-                singular: "nodeclass",
-                namespaced: false,
-                short_names: &[],
-                categories: &[],
-            },
-        ];
-        &INFOS[self.index()]
-    }
-
-    /// Finds the kind served at `/api/v1/{plural}` (group "") or `/apis/{group}/{version}/{plural}`.
-    pub fn from_path(group: &str, version: &str, plural: &str) -> Option<Res> {
-        ALL.iter().copied().find(|r| {
-            let i = r.info();
-            i.group == group && i.version == version && i.plural == plural
-        })
-    }
-}
+pub use super::kinds::{Res, ResInfo};
 
 /// ADDED, MODIFIED or DELETED.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -229,6 +42,9 @@ pub struct WatchEvent {
     pub kind: EventType,
     /// The object after the change (for DELETED: as it was, with the deletion's resourceVersion).
     pub object: Arc<Value>,
+    /// The object before the change (`None` for ADDED): what a list at an older
+    /// resourceVersion shows.
+    pub previous: Option<Arc<Value>>,
 }
 
 /// Why a write was refused.
@@ -269,7 +85,7 @@ impl Store {
         let (tx, _) = broadcast::channel(log_capacity.max(1024));
         Store {
             rv: 1,
-            tables: (0..ALL.len()).map(|_| BTreeMap::new()).collect(),
+            tables: (0..Res::all().len()).map(|_| BTreeMap::new()).collect(),
             log: VecDeque::new(),
             log_capacity,
             compacted_rv: 0,
@@ -359,6 +175,32 @@ impl Store {
             .collect())
     }
 
+    /// How the objects of `res` changed since `rv`: for every key written after `rv`, the object
+    /// as it was at `rv` (`None` when it did not exist then). The rest of the table is as it was
+    /// at `rv`. `Err(Compacted)` when the log no longer reaches back to `rv`.
+    pub fn changes_since(
+        &self,
+        res: Res,
+        rv: u64,
+    ) -> Result<BTreeMap<Key, Option<Arc<Value>>>, Compacted> {
+        if rv < self.compacted_rv {
+            return Err(Compacted {
+                oldest: self.compacted_rv,
+            });
+        }
+        let mut out: BTreeMap<Key, Option<Arc<Value>>> = BTreeMap::new();
+        for e in self.log.iter().filter(|e| e.rv > rv && e.res == res) {
+            let meta = &e.object["metadata"];
+            let key = (
+                meta["namespace"].as_str().unwrap_or("").to_string(),
+                meta["name"].as_str().unwrap_or("").to_string(),
+            );
+            // the first change after `rv` tells what was there at `rv`
+            out.entry(key).or_insert_with(|| e.previous.clone());
+        }
+        Ok(out)
+    }
+
     /// A fresh uid (deterministic for a given seed).
     pub fn new_uid(&mut self) -> String {
         self.rng.uuid()
@@ -419,9 +261,9 @@ impl Store {
                 }
             },
         };
-        if !is_dns_name(&name) {
+        if let Some(why) = info.invalid_name(&name) {
             return Err(StoreError::Invalid(format!(
-                "metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+                "metadata.name: Invalid value: \"{name}\": {why}"
             )));
         }
         let key = (namespace, name.clone());
@@ -441,7 +283,7 @@ impl Store {
         meta["creationTimestamp"] = json!(rfc3339(now));
         let obj = Arc::new(obj);
         self.tables[res.index()].insert(key, obj.clone());
-        self.emit(res, EventType::Added, obj.clone());
+        self.emit(res, EventType::Added, obj.clone(), None);
         Ok(obj)
     }
 
@@ -476,7 +318,7 @@ impl Store {
         next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let next = Arc::new(next);
         self.tables[res.index()].insert(key, next.clone());
-        self.emit(res, EventType::Modified, next.clone());
+        self.emit(res, EventType::Modified, next.clone(), Some(current));
         Some(next)
     }
 
@@ -488,16 +330,23 @@ impl Store {
         let mut last = (*removed).clone();
         last["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let last = Arc::new(last);
-        self.emit(res, EventType::Deleted, last.clone());
+        self.emit(res, EventType::Deleted, last.clone(), Some(removed));
         Some(last)
     }
 
-    fn emit(&mut self, res: Res, kind: EventType, object: Arc<Value>) {
+    fn emit(
+        &mut self,
+        res: Res,
+        kind: EventType,
+        object: Arc<Value>,
+        previous: Option<Arc<Value>>,
+    ) {
         let event = Arc::new(WatchEvent {
             rv: self.rv,
             res,
             kind,
             object,
+            previous,
         });
         if self.log.len() >= self.log_capacity {
             if let Some(old) = self.log.pop_front() {
@@ -580,6 +429,35 @@ mod tests {
         assert_eq!(s.events_since(Res::Nodes, rv).unwrap().len(), 2);
         s.delete(Res::Nodes, "", "a");
         assert_eq!(s.len(Res::Nodes), 0);
+    }
+
+    #[test]
+    fn changes_since_tell_the_state_at_an_older_version() {
+        let mut s = Store::new(100, 1);
+        s.create(
+            Res::Nodes,
+            json!({"metadata": {"name": "a"}, "spec": {"x": 1}}),
+            t0(),
+        )
+        .unwrap();
+        s.create(Res::Nodes, json!({"metadata": {"name": "b"}}), t0())
+            .unwrap();
+        let rv = s.rv();
+        s.update(Res::Nodes, "", "a", |v| v["spec"]["x"] = json!(2));
+        s.update(Res::Nodes, "", "a", |v| v["spec"]["x"] = json!(3));
+        s.delete(Res::Nodes, "", "b");
+        s.create(Res::Nodes, json!({"metadata": {"name": "c"}}), t0())
+            .unwrap();
+        let at = s.changes_since(Res::Nodes, rv).unwrap();
+        assert_eq!(
+            at[&(String::new(), "a".to_string())].as_ref().unwrap()["spec"]["x"],
+            1
+        );
+        assert!(at[&(String::new(), "b".to_string())].is_some());
+        assert!(at[&(String::new(), "c".to_string())].is_none());
+        assert!(s.changes_since(Res::Nodes, s.rv()).unwrap().is_empty());
+        s.compact_all();
+        assert!(s.changes_since(Res::Nodes, rv).is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! EC2 (the `ec2` query protocol, XML answers): DescribeSubnets with `SubnetId.N` and
 //! `Filter.N.Name` / `Filter.N.Value.M` (vpc-id, subnet-id, availability-zone, ...), pagination,
-//! and `InvalidSubnetID.NotFound` for an unknown id.
+//! and `InvalidSubnetID.NotFound` for an unknown id. DescribeInstances, DescribeVolumes and
+//! DescribeLaunchTemplates live in `instances`.
 
 use axum::response::Response;
 use http::StatusCode;
@@ -12,7 +13,12 @@ use super::xml::Xml;
 use crate::sim::world::{Subnet, World};
 
 /// The actions served; every other one gets `InvalidAction`.
-pub const ACTIONS: &[&str] = &["DescribeSubnets"];
+pub const ACTIONS: &[&str] = &[
+    "DescribeSubnets",
+    "DescribeInstances",
+    "DescribeVolumes",
+    "DescribeLaunchTemplates",
+];
 
 /// Whether an EC2 action changes anything (by AWS's naming convention).
 pub fn mutating(action: &str) -> bool {
@@ -30,6 +36,9 @@ pub fn respond(
 ) -> Response {
     let result = match action {
         "DescribeSubnets" => describe_subnets(world, form, request_id),
+        "DescribeInstances" => super::instances::describe_instances(world, form, request_id),
+        "DescribeVolumes" => super::instances::describe_volumes(form, request_id),
+        "DescribeLaunchTemplates" => super::instances::describe_launch_templates(form, request_id),
         other => Err(super::errors::unknown_operation(Service::Ec2, Some(other))),
     };
     match result {
@@ -39,7 +48,7 @@ pub fn respond(
 }
 
 /// `Filter.N.Name` / `Filter.N.Value.M` → (name, values) in index order.
-fn filters(form: &[(String, String)]) -> Vec<(String, Vec<String>)> {
+pub(super) fn filters(form: &[(String, String)]) -> Vec<(String, Vec<String>)> {
     let mut idx: Vec<u32> = form
         .iter()
         .filter_map(|(k, _)| {
@@ -61,7 +70,7 @@ fn filters(form: &[(String, String)]) -> Vec<(String, Vec<String>)> {
 }
 
 /// EC2 filter values allow `*` and `?` wildcards.
-fn glob(pattern: &str, s: &str) -> bool {
+pub(super) fn glob(pattern: &str, s: &str) -> bool {
     fn go(p: &[char], s: &[char]) -> bool {
         match (p.first(), s.first()) {
             (None, None) => true,

@@ -1,5 +1,6 @@
 //! Error answers in each protocol's own format: EKS rest-json (`x-amzn-ErrorType` header and a
-//! `{"message"}` body), EC2 (`<Response><Errors><Error>`) and IAM (`<ErrorResponse><Error>`).
+//! `{"message"}` body), EC2 (`<Response><Errors><Error>`), and IAM and Auto Scaling
+//! (`<ErrorResponse><Error>`, each in its own namespace).
 //! Also the errors that are the same for every operation: injected faults (throttling, 500,
 //! access denied), a missing signature and an unknown operation.
 
@@ -8,7 +9,7 @@ use axum::response::Response;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
-use super::request::{Service, EC2_VERSION, IAM_VERSION};
+use super::request::{Service, AUTOSCALING_VERSION, EC2_VERSION, IAM_VERSION};
 use super::xml::Xml;
 use crate::sim::faults::ErrorKind;
 
@@ -42,7 +43,8 @@ impl ApiError {
         match service {
             Service::Eks => self.render_json(request_id),
             Service::Ec2 => self.render_ec2(request_id),
-            Service::Iam => self.render_iam(request_id),
+            Service::Iam => self.render_error_response(&iam_xmlns(), request_id),
+            Service::Autoscaling => self.render_error_response(&autoscaling_xmlns(), request_id),
         }
     }
 
@@ -73,16 +75,14 @@ impl ApiError {
         xml_response(self.status, x.finish(), request_id)
     }
 
-    fn render_iam(&self, request_id: &str) -> Response {
+    /// The query protocol's `<ErrorResponse>` (IAM, Auto Scaling).
+    fn render_error_response(&self, xmlns: &str, request_id: &str) -> Response {
         let fault = if self.status.is_server_error() {
             "Receiver"
         } else {
             "Sender"
         };
-        let mut x = Xml::document(
-            "ErrorResponse",
-            &format!("https://iam.amazonaws.com/doc/{IAM_VERSION}/"),
-        );
+        let mut x = Xml::document("ErrorResponse", xmlns);
         x.open("Error")
             .leaf("Type", fault)
             .leaf("Code", &self.code)
@@ -143,6 +143,19 @@ pub fn fault(service: Service, kind: ErrorKind, operation: &str, account: &str) 
             "AccessDenied",
             format!("User: {who} is not authorized to perform: iam:{operation}"),
         ),
+        (Service::Autoscaling, ErrorKind::Throttling) => {
+            ApiError::new(400, "Throttling", "Rate exceeded")
+        }
+        (Service::Autoscaling, ErrorKind::Internal) => ApiError::new(
+            500,
+            "InternalFailure",
+            "An internal error occurred. Please try again later.",
+        ),
+        (Service::Autoscaling, ErrorKind::AccessDenied) => ApiError::new(
+            403,
+            "AccessDenied",
+            format!("User: {who} is not authorized to perform: autoscaling:{operation}"),
+        ),
     }
 }
 
@@ -159,7 +172,7 @@ pub fn missing_auth(service: Service) -> ApiError {
             "MissingParameter",
             "The request must contain the parameter AWSAccessKeyId",
         ),
-        Service::Iam => ApiError::new(
+        Service::Iam | Service::Autoscaling => ApiError::new(
             403,
             "MissingAuthenticationToken",
             "Request is missing Authentication Token",
@@ -182,6 +195,11 @@ pub fn unknown_operation(service: Service, action: Option<&str>) -> ApiError {
             "InvalidAction",
             format!("Could not find operation {action} for version {IAM_VERSION}"),
         ),
+        Service::Autoscaling => ApiError::new(
+            400,
+            "InvalidAction",
+            format!("Could not find operation {action} for version {AUTOSCALING_VERSION}"),
+        ),
     }
 }
 
@@ -193,4 +211,9 @@ pub fn ec2_xmlns() -> String {
 /// The IAM namespace, for answers.
 pub fn iam_xmlns() -> String {
     format!("https://iam.amazonaws.com/doc/{IAM_VERSION}/")
+}
+
+/// The Auto Scaling namespace, for answers.
+pub fn autoscaling_xmlns() -> String {
+    format!("http://autoscaling.amazonaws.com/doc/{AUTOSCALING_VERSION}/")
 }

@@ -1,4 +1,4 @@
-//! The emulated AWS endpoint: one HTTP endpoint for EKS, EC2 and IAM, as the real clients (the
+//! The emulated AWS endpoint: one HTTP endpoint for EKS, EC2, IAM and Auto Scaling, as the real clients (the
 //! `aws` CLI, the Rust SDK) reach it with `AWS_ENDPOINT_URL`.
 //!
 //! A request is routed by the service in its SigV4 credential scope (signatures are not verified;
@@ -6,10 +6,12 @@
 //! is logged, gets the configured latency, and may be answered by a planned fault instead. The
 //! world lock is held only while reading or changing state, never across an `.await`.
 
+mod autoscaling;
 mod ec2;
 mod eks;
 mod errors;
 mod iam;
+mod instances;
 mod paging;
 mod request;
 mod sigv4;
@@ -82,6 +84,13 @@ impl Call {
                 },
                 Service::Iam,
             ) => iam::mutating(action),
+            (
+                Call::Query { action }
+                | Call::Unknown {
+                    action: Some(action),
+                },
+                Service::Autoscaling,
+            ) => autoscaling::mutating(action),
             _ => req.method != http::Method::GET,
         }
     }
@@ -93,12 +102,12 @@ fn route(service: Service, req: &AwsRequest) -> Call {
             Some(r) => Call::Eks(r),
             None => Call::Unknown { action: None },
         },
-        Service::Ec2 | Service::Iam => {
+        Service::Ec2 | Service::Iam | Service::Autoscaling => {
             let form = req.form();
-            let known = if service == Service::Ec2 {
-                ec2::ACTIONS
-            } else {
-                iam::ACTIONS
+            let known = match service {
+                Service::Ec2 => ec2::ACTIONS,
+                Service::Iam => iam::ACTIONS,
+                _ => autoscaling::ACTIONS,
             };
             match param(&form, "Action") {
                 Some(a) if known.contains(&a) => Call::Query {
@@ -159,6 +168,9 @@ async fn handle(State(ep): State<Endpoint>, request: Request) -> Response {
         (Call::Eks(r), _) => eks::respond(&mut w, r, &req, &request_id),
         (Call::Query { action }, Service::Ec2) => {
             ec2::respond(&mut w, action, &req.form(), &request_id)
+        }
+        (Call::Query { action }, Service::Autoscaling) => {
+            autoscaling::respond(&mut w, action, &req.form(), &request_id)
         }
         (Call::Query { action }, _) => iam::respond(&mut w, action, &req.form(), &request_id),
         (Call::Unknown { action }, _) => {

@@ -1,5 +1,5 @@
 //! One incoming AWS request, read once: method, decoded path segments, query and form parameters,
-//! headers and body; and which service (EKS, EC2, IAM) it is meant for.
+//! headers and body; and which service (EKS, EC2, IAM, Auto Scaling) it is meant for.
 
 use bytes::Bytes;
 use http::{HeaderMap, Method};
@@ -7,12 +7,13 @@ use serde_json::Value;
 
 use super::sigv4::Auth;
 
-/// The three services the endpoint speaks for.
+/// The services the endpoint speaks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     Eks,
     Ec2,
     Iam,
+    Autoscaling,
 }
 
 impl Service {
@@ -22,6 +23,7 @@ impl Service {
             Service::Eks => "eks",
             Service::Ec2 => "ec2",
             Service::Iam => "iam",
+            Service::Autoscaling => "autoscaling",
         }
     }
 }
@@ -29,6 +31,7 @@ impl Service {
 /// The query protocols' API versions.
 pub const EC2_VERSION: &str = "2016-11-15";
 pub const IAM_VERSION: &str = "2010-05-08";
+pub const AUTOSCALING_VERSION: &str = "2011-01-01";
 
 #[derive(Debug, Clone)]
 pub struct AwsRequest {
@@ -132,13 +135,14 @@ pub fn list_param(form: &[(String, String)], prefix: &str) -> Vec<String> {
 }
 
 /// Which service a request is for: the SigV4 scope says so; failing that, the request's shape
-/// (`Action=` with the API version of EC2 or IAM; anything else is EKS's REST paths).
+/// (`Action=` with the API version of EC2, IAM or Auto Scaling; anything else is EKS's REST paths).
 pub fn identify(req: &AwsRequest, auth: &Auth) -> Service {
     if let Auth::Signed(Some(scope)) = auth {
         match scope.service.as_str() {
             "eks" => return Service::Eks,
             "ec2" => return Service::Ec2,
             "iam" => return Service::Iam,
+            "autoscaling" => return Service::Autoscaling,
             _ => {}
         }
     }
@@ -146,6 +150,7 @@ pub fn identify(req: &AwsRequest, auth: &Auth) -> Service {
     match (param(&form, "Action"), param(&form, "Version")) {
         (Some(_), Some(IAM_VERSION)) => Service::Iam,
         (Some(_), Some(EC2_VERSION)) => Service::Ec2,
+        (Some(_), Some(AUTOSCALING_VERSION)) => Service::Autoscaling,
         (Some(action), _) if super::iam::is_iam_action(action) => Service::Iam,
         (Some(_), _) => Service::Ec2,
         (None, _) => Service::Eks,
@@ -187,6 +192,13 @@ mod tests {
         let r = req(Method::GET, "/clusters/x", "");
         assert_eq!(identify(&r, &Auth::Missing), Service::Eks);
         assert_eq!(identify(&r, &signed("eks")), Service::Eks);
+        let r = req(
+            Method::POST,
+            "/",
+            "Action=DescribeAutoScalingGroups&Version=2011-01-01",
+        );
+        assert_eq!(identify(&r, &signed("autoscaling")), Service::Autoscaling);
+        assert_eq!(identify(&r, &Auth::Signed(None)), Service::Autoscaling);
     }
 
     #[test]

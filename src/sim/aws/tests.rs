@@ -777,7 +777,7 @@ async fn protocol_errors_for_unsigned_unknown_and_malformed_requests() {
         "{text}"
     );
 
-    let (status, text) = raw(&url, get("/clusters/x/node-groups", Some("eks"))).await;
+    let (status, text) = raw(&url, get("/clusters/x/widgets", Some("eks"))).await;
     assert_eq!(status, 404);
     assert!(text.contains("UnknownOperationException"), "{text}");
 
@@ -964,4 +964,243 @@ async fn aws_cli_reads_the_hand_built_world() {
     assert!(rc == 254 || rc == 255, "{rc} {err}");
     assert!(err.contains("ResourceNotFoundException"), "{err}");
     assert!(err.contains("No cluster found for name: nope."), "{err}");
+}
+
+/// The article's engine world with `n` seeded c5a.large nodes, one of whose NodeClaims is being
+/// deleted, and one more claim just launched (its Node not registered yet).
+fn world_with_nodes(n: u32) -> World {
+    use crate::sim::engine::testworld;
+    let mut w = testworld::world();
+    testworld::seed(&mut w, "c5a.large", n, 3600);
+    let claim = w.kube.list(Res::NodeClaims, None)[0].clone();
+    let claim_name = claim["metadata"]["name"].as_str().unwrap().to_string();
+    let now = w.now;
+    w.kube.update(Res::NodeClaims, "", &claim_name, |c| {
+        c["metadata"]["deletionTimestamp"] = json!(crate::sim::world::rfc3339(now));
+    });
+    let pools = crate::sim::engine::claims::pools(&w);
+    let pool = pools["general-purpose"].clone();
+    let it = crate::sim::engine::catalog::lookup("c5a.xlarge").unwrap();
+    crate::sim::engine::claims::launch(
+        &mut w,
+        &pool,
+        &it,
+        &("ap-northeast-1c".into(), "apne1-az1".into()),
+        "1.30",
+        now,
+    )
+    .unwrap();
+    w
+}
+
+use crate::sim::store::Res;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sdk_describes_the_nodes_as_instances() {
+    use aws_sdk_ec2::types::{Filter, InstanceStateName};
+    let world = world_with_nodes(6);
+    let nodes: Vec<serde_json::Value> = world
+        .kube
+        .list(Res::Nodes, None)
+        .iter()
+        .map(|n| (**n).clone())
+        .collect();
+    let deleting = world.kube.list(Res::NodeClaims, None)[0]["status"]["providerID"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let (url, _shared) = serve(world).await;
+    let conf = sdk(&url).await;
+    let ec2 = aws_sdk_ec2::Client::new(&conf);
+
+    // every page, five reservations at a time, as the SDK's paginator walks them
+    let pages: Vec<_> = ec2
+        .describe_instances()
+        .max_results(5)
+        .into_paginator()
+        .send()
+        .collect::<Vec<_>>()
+        .await;
+    assert_eq!(pages.len(), 2, "7 instances in pages of 5");
+    let instances: Vec<aws_sdk_ec2::types::Instance> = pages
+        .into_iter()
+        .flat_map(|p| p.unwrap().reservations.unwrap_or_default())
+        .flat_map(|r| r.instances.unwrap_or_default())
+        .collect();
+    assert_eq!(instances.len(), 7);
+    for node in &nodes {
+        let name = node["metadata"]["name"].as_str().unwrap();
+        let i = instances
+            .iter()
+            .find(|i| i.instance_id() == Some(name))
+            .unwrap_or_else(|| panic!("node {name} is an instance"));
+        let labels = &node["metadata"]["labels"];
+        assert_eq!(
+            i.instance_type().map(|t| t.as_str()),
+            labels["node.kubernetes.io/instance-type"].as_str()
+        );
+        assert_eq!(
+            i.placement().and_then(|p| p.availability_zone()),
+            labels["topology.kubernetes.io/zone"].as_str()
+        );
+        let ip = node["status"]["addresses"][0]["address"].as_str();
+        assert_eq!(i.private_ip_address(), ip);
+        assert_eq!(i.vpc_id(), Some("vpc-1"));
+        assert!(i.subnet_id().is_some_and(|s| s.starts_with("subnet-0")));
+        let want_state = if name == deleting {
+            InstanceStateName::ShuttingDown
+        } else {
+            InstanceStateName::Running
+        };
+        assert_eq!(
+            i.state().and_then(|s| s.name()),
+            Some(&want_state),
+            "{name}"
+        );
+        let tag = |k: &str| {
+            i.tags()
+                .iter()
+                .find(|t| t.key() == Some(k))
+                .and_then(|t| t.value())
+                .map(str::to_string)
+        };
+        assert_eq!(tag("eks:eks-cluster-name").as_deref(), Some(NAME));
+        assert_eq!(tag("aws:eks:cluster-name").as_deref(), Some(NAME));
+        assert_eq!(
+            tag(&format!("kubernetes.io/cluster/{NAME}")).as_deref(),
+            Some("owned")
+        );
+        assert_eq!(
+            tag("eks:kubernetes-node-pool-name").as_deref(),
+            Some("general-purpose")
+        );
+        assert_eq!(
+            tag("karpenter.sh/nodepool").as_deref(),
+            Some("general-purpose")
+        );
+        assert_eq!(
+            tag("eks:kubernetes-node-class-name").as_deref(),
+            Some("default")
+        );
+        assert_eq!(tag("Name").as_deref(), Some(name));
+        let launched = i.launch_time().unwrap().secs();
+        let created: jiff::Timestamp = node["metadata"]["creationTimestamp"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(launched, created.as_second());
+        assert_eq!(
+            i.security_groups()[0].group_id(),
+            Some("sg-0123456789abcdef0")
+        );
+    }
+    let pending: Vec<_> = instances
+        .iter()
+        .filter(|i| i.state().and_then(|s| s.name()) == Some(&InstanceStateName::Pending))
+        .collect();
+    assert_eq!(pending.len(), 1, "the claim without a Node yet");
+    assert_eq!(
+        pending[0].instance_type().map(|t| t.as_str()),
+        Some("c5a.xlarge")
+    );
+    assert!(pending[0].private_ip_address().is_none());
+
+    // filters: state, tag with a wildcard, instance id
+    let running = ec2
+        .describe_instances()
+        .filters(
+            Filter::builder()
+                .name("instance-state-name")
+                .values("running")
+                .build(),
+        )
+        .filters(
+            Filter::builder()
+                .name("tag:eks:eks-cluster-name")
+                .values("interesting-*")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let n: usize = running
+        .reservations()
+        .iter()
+        .map(|r| r.instances().len())
+        .sum();
+    assert_eq!(n, 5);
+    let one = ec2
+        .describe_instances()
+        .filters(
+            Filter::builder()
+                .name("instance-id")
+                .values(&deleting)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(one.reservations().len(), 1);
+    let by_id = ec2
+        .describe_instances()
+        .instance_ids(&deleting)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        by_id.reservations()[0].instances()[0].instance_id(),
+        Some(deleting.as_str())
+    );
+    let none = ec2
+        .describe_instances()
+        .filters(Filter::builder().name("tag:team").values("x").build())
+        .send()
+        .await
+        .unwrap();
+    assert!(none.reservations().is_empty());
+
+    // EC2's errors
+    let code = |e: aws_sdk_ec2::error::SdkError<_, _>| {
+        let e: aws_sdk_ec2::operation::describe_instances::DescribeInstancesError =
+            e.into_service_error();
+        e.meta().code().unwrap_or_default().to_string()
+    };
+    let e = ec2
+        .describe_instances()
+        .instance_ids("i-0000000000000000f")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "InvalidInstanceID.NotFound");
+    let e = ec2
+        .describe_instances()
+        .instance_ids("web-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "InvalidInstanceID.Malformed");
+    let e = ec2
+        .describe_instances()
+        .instance_ids(&deleting)
+        .max_results(5)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "InvalidParameterCombination");
+    let e = ec2
+        .describe_instances()
+        .filters(Filter::builder().name("colour").values("x").build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "InvalidParameterValue");
+
+    let v = ec2.describe_volumes().send().await.unwrap();
+    assert!(v.volumes().is_empty());
+    let lt = ec2.describe_launch_templates().send().await.unwrap();
+    assert!(lt.launch_templates().is_empty());
 }

@@ -9,6 +9,7 @@
 //! described by its store. The only memory is a cache that lets an idle tick (nothing written since
 //! the last one and no timer due) return at once.
 
+pub mod bootstrap;
 pub mod budgets;
 pub mod catalog;
 pub mod claims;
@@ -181,6 +182,7 @@ const PHASES: &[(&str, Phase)] = &[
     }),
     ("leases", |w, _| {
         leases::run(w);
+        bootstrap::run(w);
         nodeclasses::run(w);
     }),
     ("containers", |w, cx| pods::start_containers(w, cx)),

@@ -80,6 +80,7 @@ pub fn prepare_create(res: Res, obj: &mut Value) -> Result<(), String> {
             }
         }
         Res::Nodes | Res::Events | Res::Leases => {}
+        other => super::builtins::prepare_create(other, obj)?,
     }
     Ok(())
 }
@@ -139,7 +140,7 @@ fn qos_class(spec: &Value) -> &'static str {
 
 /// Kinds whose `status` is written only through the `/status` subresource.
 pub fn has_status_subresource(res: Res) -> bool {
-    !matches!(res, Res::Events | Res::Leases)
+    res.info().has_status()
 }
 
 #[cfg(test)]

@@ -4,19 +4,9 @@
 
 use serde_json::{json, Value};
 
+use crate::sim::kinds::GROUP_ORDER;
 use crate::sim::store::Res;
 use crate::sim::world::World;
-
-const VERBS: [&str; 8] = [
-    "create",
-    "delete",
-    "deletecollection",
-    "get",
-    "list",
-    "patch",
-    "update",
-    "watch",
-];
 
 /// `/version` for the cluster's Kubernetes minor version (as EKS reports it).
 pub fn version(world: &World) -> Value {
@@ -43,7 +33,7 @@ pub fn version(world: &World) -> Value {
     })
 }
 
-/// The groups served, in discovery order, with their (single) version.
+/// The groups served, in the order a real API server lists them, with their (single) version.
 fn groups() -> Vec<(&'static str, &'static str)> {
     let mut out: Vec<(&str, &str)> = Vec::new();
     for r in Res::all() {
@@ -52,6 +42,13 @@ fn groups() -> Vec<(&'static str, &'static str)> {
             out.push((i.group, i.version));
         }
     }
+    let rank = |g: &str| {
+        GROUP_ORDER
+            .iter()
+            .position(|o| *o == g)
+            .unwrap_or(GROUP_ORDER.len())
+    };
+    out.sort_by_key(|(g, _)| rank(g));
     out
 }
 
@@ -84,25 +81,6 @@ pub fn api_group(group: &str) -> Option<Value> {
     Some(doc)
 }
 
-fn subresource(
-    name: String,
-    namespaced: bool,
-    group: &str,
-    version: &str,
-    kind: &str,
-    verbs: &[&str],
-) -> Value {
-    json!({
-        "name": name,
-        "singularName": "",
-        "namespaced": namespaced,
-        "group": group,
-        "version": version,
-        "kind": kind,
-        "verbs": verbs,
-    })
-}
-
 /// `APIResourceList` of one group version, or `None` when it is not served.
 pub fn resource_list(group: &str, version: &str) -> Option<Value> {
     let mut resources = Vec::new();
@@ -116,7 +94,7 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
             "singularName": i.singular,
             "namespaced": i.namespaced,
             "kind": i.kind,
-            "verbs": VERBS,
+            "verbs": i.verbs,
         });
         if !i.short_names.is_empty() {
             doc["shortNames"] = json!(i.short_names);
@@ -125,46 +103,20 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
             doc["categories"] = json!(i.categories);
         }
         resources.push(doc);
-        let status = |kind: &str| {
-            subresource(
-                format!("{}/status", i.plural),
-                i.namespaced,
-                i.group,
-                i.version,
-                kind,
-                &["get", "patch", "update"],
-            )
-        };
-        match r {
-            Res::Pods => {
-                resources.push(subresource(
-                    "pods/eviction".into(),
-                    true,
-                    "policy",
-                    "v1",
-                    "Eviction",
-                    &["create"],
-                ));
-                resources.push(status(i.kind));
+        for sub in i.subresources {
+            let mut doc = json!({
+                "name": format!("{}/{}", i.plural, sub.name),
+                "singularName": "",
+                "namespaced": i.namespaced,
+                "kind": i.kind,
+                "verbs": sub.verbs,
+            });
+            if let Some((g, v, k)) = sub.gvk {
+                doc["group"] = json!(g);
+                doc["version"] = json!(v);
+                doc["kind"] = json!(k);
             }
-            Res::Deployments | Res::ReplicaSets => {
-                resources.push(subresource(
-                    format!("{}/scale", i.plural),
-                    true,
-                    "autoscaling",
-                    "v1",
-                    "Scale",
-                    &["get", "patch", "update"],
-                ));
-                resources.push(status(i.kind));
-            }
-            Res::Nodes
-            | Res::Namespaces
-            | Res::PodDisruptionBudgets
-            | Res::NodePools
-            | Res::NodeClaims
-            | Res::NodeClasses => resources.push(status(i.kind)),
-            Res::Events | Res::Leases => {}
+            resources.push(doc);
         }
     }
     if resources.is_empty() {

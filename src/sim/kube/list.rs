@@ -194,6 +194,90 @@ fn render_list(
     body
 }
 
+/// Which state of the store a list is served from, as the API server picks it from
+/// `resourceVersion`, `resourceVersionMatch`, `limit` and `continue`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListFrom {
+    /// The newest state, paged by `limit` (unset resourceVersion: a consistent read, or a
+    /// paged `NotOlderThan` read served from storage).
+    Latest,
+    /// The watch cache: any state at least as new as the resourceVersion, every item at once
+    /// (`limit` is not honoured there).
+    Cache,
+    /// The state at exactly this resourceVersion, paged (`resourceVersionMatch=Exact`, a paged
+    /// legacy list at a resourceVersion, or a `continue` token's snapshot).
+    Exact(u64),
+}
+
+fn list_from(q: &Query, token_rv: Option<u64>, current: u64) -> Result<ListFrom, ApiError> {
+    if let Some(rv) = token_rv {
+        if q.resource_version.is_some() {
+            return Err(status::bad_request(
+                "specifying resource version is not allowed when using continue",
+            ));
+        }
+        return Ok(ListFrom::Exact(rv));
+    }
+    let Some(raw) = q.resource_version.as_deref() else {
+        return Ok(ListFrom::Latest);
+    };
+    let rv: u64 = raw.parse().map_err(|_| {
+        status::bad_request(format!(
+            "invalid resource version: strconv.ParseUint: parsing {raw:?}: invalid syntax"
+        ))
+    })?;
+    // not older than (or exactly at) a version the server has not reached yet
+    if rv > current {
+        return Err(status::too_large_resource_version(rv, current));
+    }
+    let paged = q.limit.is_some();
+    let from = match (q.resource_version_match.as_deref(), rv, paged) {
+        (Some("Exact"), rv, _) => ListFrom::Exact(rv),
+        (_, 0, _) => ListFrom::Cache,
+        (None, rv, true) => ListFrom::Exact(rv),
+        (_, _, true) => ListFrom::Latest,
+        (_, _, false) => ListFrom::Cache,
+    };
+    Ok(from)
+}
+
+/// The page of `res` as it was at `rv`: the objects written since come from the log.
+fn snapshot_page(
+    store: &Store,
+    res: Res,
+    namespace: Option<&str>,
+    rv: u64,
+    start: Key,
+    sel: &Selectors,
+    limit: usize,
+) -> Result<(Vec<Arc<Value>>, bool), ApiError> {
+    let overlay = store
+        .changes_since(res, rv)
+        .map_err(|_| status::list_expired())?;
+    let (current, more_current) = scan(
+        store,
+        res,
+        namespace,
+        start.clone(),
+        |o| !overlay.contains_key(&key_of(o)) && sel.matches(o),
+        limit,
+    );
+    if overlay.is_empty() {
+        return Ok((current, more_current));
+    }
+    use std::ops::Bound::{Excluded, Unbounded};
+    let earlier = overlay
+        .range((Excluded(start), Unbounded))
+        .filter(|((ns, _), _)| namespace.is_none_or(|n| n == ns))
+        .filter_map(|(_, v)| v.clone())
+        .filter(|o| sel.matches(o));
+    let mut merged: Vec<Arc<Value>> = current.into_iter().chain(earlier).collect();
+    merged.sort_by_key(|o| key_of(o));
+    let more = more_current || merged.len() > limit;
+    merged.truncate(limit);
+    Ok((merged, more))
+}
+
 /// GET of a collection.
 pub async fn list(
     shared: &Shared,
@@ -212,7 +296,6 @@ pub async fn list(
         }
         None => (None, (String::new(), String::new())),
     };
-    let limit = q.limit.unwrap_or(usize::MAX);
     let (items, more, rv, now) = {
         let w = lock(shared);
         if let Some(rv) = token_rv {
@@ -224,18 +307,39 @@ pub async fn list(
                 ));
             }
         }
-        let rv = token_rv.unwrap_or_else(|| w.kube.rv());
-        let (items, more) = if sel.is_empty() && q.limit.is_none() && token_rv.is_none() {
-            (w.kube.list(t.res, t.namespace.as_deref()), false)
-        } else {
-            scan(
-                &w.kube,
-                t.res,
-                t.namespace.as_deref(),
-                start,
-                |o| sel.matches(o),
-                limit,
-            )
+        let current = w.kube.rv();
+        let from = list_from(q, token_rv, current)?;
+        let limit = match from {
+            ListFrom::Cache => usize::MAX,
+            _ => q.limit.unwrap_or(usize::MAX),
+        };
+        let (items, more, rv) = match from {
+            ListFrom::Exact(rv) if rv < current => {
+                let (items, more) = snapshot_page(
+                    &w.kube,
+                    t.res,
+                    t.namespace.as_deref(),
+                    rv,
+                    start,
+                    &sel,
+                    limit,
+                )?;
+                (items, more, rv)
+            }
+            _ if sel.is_empty() && limit == usize::MAX && token_rv.is_none() => {
+                (w.kube.list(t.res, t.namespace.as_deref()), false, current)
+            }
+            _ => {
+                let (items, more) = scan(
+                    &w.kube,
+                    t.res,
+                    t.namespace.as_deref(),
+                    start,
+                    |o| sel.matches(o),
+                    limit,
+                );
+                (items, more, current)
+            }
         };
         (items, more, rv, w.now)
     };
@@ -336,6 +440,103 @@ mod tests {
             usize::MAX,
         );
         assert_eq!((all.len(), more), (15, false));
+    }
+
+    fn q(raw: &str) -> Query {
+        Query::parse(Some(raw)).unwrap()
+    }
+
+    #[test]
+    fn lists_are_served_from_where_the_api_server_serves_them() {
+        assert_eq!(list_from(&q(""), None, 9).unwrap(), ListFrom::Latest);
+        assert_eq!(list_from(&q("limit=5"), None, 9).unwrap(), ListFrom::Latest);
+        assert_eq!(
+            list_from(&q("resourceVersion=0&limit=5"), None, 9).unwrap(),
+            ListFrom::Cache
+        );
+        assert_eq!(
+            list_from(&q("resourceVersion=4"), None, 9).unwrap(),
+            ListFrom::Cache
+        );
+        assert_eq!(
+            list_from(&q("resourceVersion=4&limit=5"), None, 9).unwrap(),
+            ListFrom::Exact(4)
+        );
+        assert_eq!(
+            list_from(
+                &q("resourceVersion=4&resourceVersionMatch=NotOlderThan&limit=5"),
+                None,
+                9
+            )
+            .unwrap(),
+            ListFrom::Latest
+        );
+        assert_eq!(
+            list_from(&q("resourceVersion=4&resourceVersionMatch=Exact"), None, 9).unwrap(),
+            ListFrom::Exact(4)
+        );
+        assert_eq!(list_from(&q(""), Some(3), 9).unwrap(), ListFrom::Exact(3));
+        assert_eq!(
+            list_from(&q("resourceVersion=12"), None, 9)
+                .unwrap_err()
+                .code,
+            504
+        );
+        assert_eq!(
+            list_from(&q("resourceVersion=3"), Some(3), 9)
+                .unwrap_err()
+                .code,
+            400
+        );
+        assert_eq!(
+            list_from(&q("resourceVersion=x"), None, 9)
+                .unwrap_err()
+                .code,
+            400
+        );
+    }
+
+    #[test]
+    fn snapshots_show_the_store_as_it_was() {
+        let mut s = store();
+        let t0: jiff::Timestamp = "2024-12-12T06:00:00Z".parse().unwrap();
+        let rv = s.rv();
+        s.delete(Res::Pods, "a", "p1");
+        s.create(
+            Res::Pods,
+            json!({"metadata": {"name": "p9", "namespace": "a"}}),
+            t0,
+        )
+        .unwrap();
+        s.update(Res::Pods, "a", "p2", |p| {
+            p["metadata"]["labels"]["x"] = json!("y")
+        });
+        let none = Selectors::parse(None, None).unwrap();
+        let start = (String::new(), String::new());
+        let (page, more) =
+            snapshot_page(&s, Res::Pods, Some("a"), rv, start.clone(), &none, 3).unwrap();
+        let names: Vec<&str> = page
+            .iter()
+            .map(|p| p["metadata"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["p0", "p1", "p2"]);
+        assert!(more);
+        assert!(page[2]["metadata"]["labels"]["x"].is_null());
+        let (rest, more) =
+            snapshot_page(&s, Res::Pods, Some("a"), rv, key_of(&page[2]), &none, 10).unwrap();
+        let names: Vec<&str> = rest
+            .iter()
+            .map(|p| p["metadata"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["p3", "p4"]);
+        assert!(!more);
+        s.compact_all();
+        assert_eq!(
+            snapshot_page(&s, Res::Pods, None, rv, start, &none, 10)
+                .unwrap_err()
+                .code,
+            410
+        );
     }
 
     #[test]

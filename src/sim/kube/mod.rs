@@ -2,13 +2,16 @@
 //! routes requests (discovery, health, resources) and applies what every request gets: the request
 //! log entry and faults. Reads, watches, writes and printing live in the sibling modules.
 
+mod builtins;
 mod defaults;
 mod discovery;
 mod list;
 mod openapi;
 mod patch;
 mod paths;
+mod printers;
 mod query;
+mod reviews;
 mod selectors;
 mod status;
 mod subres;
@@ -67,8 +70,29 @@ fn discovery_doc(path: &str) -> Option<Option<serde_json::Value>> {
     })
 }
 
-/// The verb of a resource request, as the request log and faults name it.
+/// The verb of a resource request, as the request log and faults name it; refused as the API
+/// server refuses it when the kind (or its subresource) does not answer that verb.
 fn verb(method: &Method, t: &Target, watch: bool) -> Result<&'static str, ApiError> {
+    let info = t.res.info();
+    let v = method_verb(method, t, watch)?;
+    let allowed = match t.sub.as_deref() {
+        None => info.allows(v),
+        Some(sub) => {
+            let verb = if v == "evict" { "create" } else { v };
+            info.sub(sub)
+                .ok_or_else(status::path_not_found)?
+                .verbs
+                .contains(&verb)
+        }
+    };
+    if allowed {
+        Ok(v)
+    } else {
+        Err(status::method_not_allowed())
+    }
+}
+
+fn method_verb(method: &Method, t: &Target, watch: bool) -> Result<&'static str, ApiError> {
     let sub = t.sub.as_deref();
     Ok(match (method.as_str(), sub) {
         ("GET", None) if watch => "watch",
@@ -154,6 +178,12 @@ async fn handle(
     let mut q = Query::parse(uri.query()).map_err(status::bad_request)?;
     let watching = q.watch || t.legacy_watch;
     let verb = verb(method, &t, watching)?;
+    if matches!(verb, "list" | "watch") {
+        let errs = q.validate(verb == "watch");
+        if !errs.is_empty() {
+            return Err(status::invalid_list_options(&errs));
+        }
+    }
     let op = match (verb, t.sub.as_deref()) {
         ("evict", _) => "evict pods".to_string(),
         (_, Some(sub)) => format!("{verb} {}/{sub}", t.res.info().plural),
@@ -188,6 +218,7 @@ async fn handle(
             _ if t.sub.is_some() => list::get(shared, &t, &q, query::Repr::Object),
             _ => list::get(shared, &t, &q, repr),
         },
+        "create" if t.res.info().is_virtual() => reviews::create(shared, &t, body),
         "create" => write::create(shared, &t, &q, body),
         "evict" => subres::evict(shared, &t, body),
         "update" if t.sub.as_deref() == Some("scale") => {

@@ -12,6 +12,8 @@ pub struct Query {
     pub limit: Option<usize>,
     pub continue_token: Option<String>,
     pub resource_version: Option<String>,
+    /// `resourceVersionMatch`: `NotOlderThan`, `Exact` (anything else is refused).
+    pub resource_version_match: Option<String>,
     pub watch: bool,
     pub allow_bookmarks: bool,
     pub timeout_seconds: Option<u64>,
@@ -20,6 +22,37 @@ pub struct Query {
     pub include_object: Option<String>,
     pub dry_run: bool,
     pub send_initial_events: bool,
+    /// `sendInitialEvents` as given (`None` when absent): its mere presence is validated.
+    pub send_initial_events_given: Option<bool>,
+}
+
+/// One violated rule of the API server's list-options validation: the field, the cause type
+/// (`FieldValueForbidden`, `FieldValueNotSupported`) and the error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionError {
+    pub field: &'static str,
+    pub cause: &'static str,
+    pub detail: String,
+}
+
+fn forbidden(field: &'static str, detail: &str) -> OptionError {
+    OptionError {
+        field,
+        cause: "FieldValueForbidden",
+        detail: format!("Forbidden: {detail}"),
+    }
+}
+
+fn not_supported(field: &'static str, value: &str, supported: &[&str]) -> OptionError {
+    let list: Vec<String> = supported.iter().map(|v| format!("\"{v}\"")).collect();
+    OptionError {
+        field,
+        cause: "FieldValueNotSupported",
+        detail: format!(
+            "Unsupported value: \"{value}\": supported values: {}",
+            list.join(", ")
+        ),
+    }
 }
 
 fn truthy(v: &str) -> bool {
@@ -41,6 +74,7 @@ impl Query {
                 }
                 "continue" if !v.is_empty() => q.continue_token = Some(v),
                 "resourceVersion" if !v.is_empty() => q.resource_version = Some(v),
+                "resourceVersionMatch" if !v.is_empty() => q.resource_version_match = Some(v),
                 "watch" => q.watch = truthy(&v),
                 "allowWatchBookmarks" => q.allow_bookmarks = truthy(&v),
                 "timeoutSeconds" => {
@@ -57,11 +91,78 @@ impl Query {
                 }
                 "includeObject" => q.include_object = Some(v),
                 "dryRun" => q.dry_run = !v.is_empty(),
-                "sendInitialEvents" => q.send_initial_events = truthy(&v),
+                "sendInitialEvents" => {
+                    q.send_initial_events = truthy(&v);
+                    q.send_initial_events_given = Some(truthy(&v));
+                }
                 _ => {}
             }
         }
         Ok(q)
+    }
+
+    /// The API server's checks of list and watch options (`ValidateListOptions`, with the
+    /// WatchList feature on, as kube-rs and client-go streaming lists expect).
+    pub fn validate(&self, watch: bool) -> Vec<OptionError> {
+        const RVM: &str = "resourceVersionMatch";
+        let rvm = self.resource_version_match.as_deref();
+        let mut errs = Vec::new();
+        if watch {
+            if self.send_initial_events_given.is_some() && rvm != Some("NotOlderThan") {
+                errs.push(forbidden(
+                    RVM,
+                    "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+                ));
+            }
+            if let Some(m) = rvm {
+                if self.send_initial_events_given.is_none() {
+                    errs.push(forbidden(
+                        RVM,
+                        "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+                    ));
+                }
+                if m != "NotOlderThan" {
+                    errs.push(not_supported(RVM, m, &["NotOlderThan"]));
+                }
+                if self.continue_token.is_some() {
+                    errs.push(forbidden(
+                        RVM,
+                        "resourceVersionMatch is forbidden when continue is provided",
+                    ));
+                }
+            }
+            return errs;
+        }
+        if let Some(m) = rvm {
+            if self.resource_version.is_none() {
+                errs.push(forbidden(
+                    RVM,
+                    "resourceVersionMatch is forbidden unless resourceVersion is provided",
+                ));
+            }
+            if self.continue_token.is_some() {
+                errs.push(forbidden(
+                    RVM,
+                    "resourceVersionMatch is forbidden when continue is provided",
+                ));
+            }
+            if m != "Exact" && m != "NotOlderThan" {
+                errs.push(not_supported(RVM, m, &["Exact", "NotOlderThan", ""]));
+            }
+            if m == "Exact" && self.resource_version.as_deref() == Some("0") {
+                errs.push(forbidden(
+                    RVM,
+                    "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
+                ));
+            }
+        }
+        if self.send_initial_events_given.is_some() {
+            errs.push(forbidden(
+                "sendInitialEvents",
+                "sendInitialEvents is forbidden for list",
+            ));
+        }
+        errs
     }
 
     /// The resourceVersion as a number; unset, empty and "0" give `None` ("any").
@@ -143,6 +244,61 @@ mod tests {
         assert_eq!(q.rv_number().unwrap(), None);
         assert_eq!(q.timeout_seconds, Some(290));
         assert!(Query::parse(Some("limit=x")).is_err());
+    }
+
+    fn errs(raw: &str, watch: bool) -> Vec<String> {
+        Query::parse(Some(raw))
+            .unwrap()
+            .validate(watch)
+            .into_iter()
+            .map(|e| format!("{}: {}", e.field, e.detail))
+            .collect()
+    }
+
+    #[test]
+    fn validates_list_options_as_the_api_server() {
+        assert!(errs("resourceVersion=5&resourceVersionMatch=Exact", false).is_empty());
+        assert!(errs("resourceVersion=0&resourceVersionMatch=NotOlderThan", false).is_empty());
+        assert_eq!(
+            errs("resourceVersionMatch=NotOlderThan", false),
+            ["resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided"]
+        );
+        assert_eq!(
+            errs("resourceVersion=0&resourceVersionMatch=Exact", false),
+            [
+                r#"resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0""#
+            ]
+        );
+        assert_eq!(
+            errs("resourceVersion=1&resourceVersionMatch=Newest", false),
+            [
+                r#"resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", """#
+            ]
+        );
+        assert_eq!(
+            errs("sendInitialEvents=true", false),
+            ["sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list"]
+        );
+        assert!(errs(
+            "sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true",
+            true
+        )
+        .is_empty());
+        assert_eq!(
+            errs("sendInitialEvents=true", true),
+            ["resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"]
+        );
+        assert_eq!(
+            errs("resourceVersionMatch=NotOlderThan", true),
+            ["resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"]
+        );
+        assert_eq!(
+            errs("sendInitialEvents=false&resourceVersionMatch=Exact", true),
+            [
+                "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+                r#"resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan""#,
+            ]
+        );
     }
 
     #[test]

@@ -166,6 +166,51 @@ pub fn expired(requested: u64, current: u64) -> ApiError {
     )
 }
 
+/// `422 Invalid` for list or watch options the API server refuses (`ListOptions.meta.k8s.io ""
+/// is invalid: ...`), one cause per violated rule.
+pub fn invalid_list_options(errs: &[super::query::OptionError]) -> ApiError {
+    let texts: Vec<String> = errs
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.detail))
+        .collect();
+    let joined = match texts.as_slice() {
+        [one] => one.clone(),
+        many => format!("[{}]", many.join(", ")),
+    };
+    let causes: Vec<Value> = errs
+        .iter()
+        .map(|e| json!({"reason": e.cause, "message": e.detail, "field": e.field}))
+        .collect();
+    ApiError::new(
+        422,
+        "Invalid",
+        format!("ListOptions.meta.k8s.io \"\" is invalid: {joined}"),
+    )
+    .with_details(json!({"group": "meta.k8s.io", "kind": "ListOptions", "causes": causes}))
+}
+
+/// `410 Expired` for a list at a resourceVersion that was compacted away.
+pub fn list_expired() -> ApiError {
+    ApiError::new(
+        410,
+        "Expired",
+        "The resourceVersion for the provided list is too old.",
+    )
+}
+
+/// `504 Timeout` for a read at a resourceVersion newer than the server has.
+pub fn too_large_resource_version(requested: u64, current: u64) -> ApiError {
+    ApiError::new(
+        504,
+        "Timeout",
+        format!("Too large resource version: {requested}, current: {current}"),
+    )
+    .with_details(json!({
+        "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+        "retryAfterSeconds": 1,
+    }))
+}
+
 /// Maps a store refusal to the API server's answer.
 pub fn from_store(res: Res, name: &str, e: StoreError) -> ApiError {
     match e {

@@ -8,15 +8,20 @@ use serde_json::{json, Value};
 use crate::sim::store::Res;
 
 /// One column definition.
-struct Col {
-    name: &'static str,
-    ty: &'static str,
-    format: &'static str,
-    priority: u8,
-    description: &'static str,
+pub(super) struct Col {
+    pub name: &'static str,
+    pub ty: &'static str,
+    pub format: &'static str,
+    pub priority: u8,
+    pub description: &'static str,
 }
 
-const fn col(name: &'static str, ty: &'static str, priority: u8, description: &'static str) -> Col {
+pub(super) const fn col(
+    name: &'static str,
+    ty: &'static str,
+    priority: u8,
+    description: &'static str,
+) -> Col {
     Col {
         name,
         ty,
@@ -26,7 +31,7 @@ const fn col(name: &'static str, ty: &'static str, priority: u8, description: &'
     }
 }
 
-const NAME: Col = Col {
+pub(super) const NAME: Col = Col {
     name: "Name",
     ty: "string",
     format: "name",
@@ -34,7 +39,7 @@ const NAME: Col = Col {
     description: "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
 };
 
-const AGE: Col = col(
+pub(super) const AGE: Col = col(
     "Age",
     "string",
     0,
@@ -153,6 +158,7 @@ fn columns(res: Res) -> Vec<Col> {
             col("Ready", "string", 0, ""),
             CRD_AGE,
         ],
+        other => super::printers::columns(other),
     }
 }
 
@@ -232,18 +238,18 @@ pub fn human_duration(seconds: i64) -> String {
 }
 
 /// Age of a timestamp field (RFC 3339) at `now`; `<unknown>` when absent.
-fn since(ts: &Value, now: Timestamp) -> String {
+pub(super) fn since(ts: &Value, now: Timestamp) -> String {
     match ts.as_str().and_then(|s| s.parse::<Timestamp>().ok()) {
         Some(t) => human_duration(now.as_second() - t.as_second()),
         None => "<unknown>".into(),
     }
 }
 
-fn s(v: &Value) -> &str {
+pub(super) fn s(v: &Value) -> &str {
     v.as_str().unwrap_or("")
 }
 
-fn or_none(v: &str) -> String {
+pub(super) fn or_none(v: &str) -> String {
     if v.is_empty() {
         "<none>".into()
     } else {
@@ -252,7 +258,7 @@ fn or_none(v: &str) -> String {
 }
 
 /// A label/field or int-or-string value rendered as text.
-fn int_or_string(v: &Value) -> Option<String> {
+pub(super) fn int_or_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -260,11 +266,11 @@ fn int_or_string(v: &Value) -> Option<String> {
     }
 }
 
-fn int(v: &Value) -> i64 {
+pub(super) fn int(v: &Value) -> i64 {
     v.as_i64().unwrap_or(0)
 }
 
-fn condition_status<'a>(obj: &'a Value, ty: &str) -> Option<&'a str> {
+pub(super) fn condition_status<'a>(obj: &'a Value, ty: &str) -> Option<&'a str> {
     obj["status"]["conditions"]
         .as_array()?
         .iter()
@@ -285,7 +291,7 @@ fn crd_cond(obj: &Value, ty: &str) -> Value {
     condition_status(obj, ty).map_or(Value::Null, |s| json!(s))
 }
 
-fn selector_string(sel: &Value) -> String {
+pub(super) fn selector_string(sel: &Value) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(m) = sel["matchLabels"].as_object() {
         for (k, v) in m {
@@ -315,7 +321,7 @@ fn selector_string(sel: &Value) -> String {
     }
 }
 
-fn containers_and_images(template_spec: &Value) -> (String, String) {
+pub(super) fn containers_and_images(template_spec: &Value) -> (String, String) {
     let containers = template_spec["containers"]
         .as_array()
         .cloned()
@@ -602,6 +608,7 @@ fn cells(res: Res, obj: &Value, now: Timestamp) -> Vec<Value> {
             ]
         }
         Res::NodeClasses => vec![name, crd(&obj["spec"]["role"]), crd_cond(obj, "Ready"), age],
+        other => super::printers::cells(other, obj, now),
     }
 }
 

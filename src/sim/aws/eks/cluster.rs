@@ -45,6 +45,11 @@ fn stable_hex(seed: &str, len: usize) -> String {
     out
 }
 
+/// The security group EKS creates for the cluster (`eks-cluster-sg-NAME-...`).
+pub fn cluster_security_group_id(c: &Cluster) -> String {
+    format!("sg-{}", stable_hex(&format!("{}/sg", c.arn), 17))
+}
+
 /// The `Cluster` wire shape.
 pub fn cluster_json(c: &Cluster, region: &str) -> Value {
     let am = &c.auto_mode;
@@ -67,7 +72,7 @@ pub fn cluster_json(c: &Cluster, region: &str) -> Value {
         "resourcesVpcConfig": {
             "subnetIds": c.subnet_ids,
             "securityGroupIds": c.security_group_ids,
-            "clusterSecurityGroupId": format!("sg-{}", stable_hex(&format!("{}/sg", c.arn), 17)),
+            "clusterSecurityGroupId": cluster_security_group_id(c),
             "vpcId": c.vpc_id,
             "endpointPublicAccess": c.endpoint_access.public_access,
             "endpointPrivateAccess": c.endpoint_access.private_access,

@@ -4,9 +4,12 @@
 mod addons;
 mod cluster;
 mod insights;
+mod nodegroups;
 mod updates;
 mod versions;
 pub mod wire;
+
+pub(super) use cluster::cluster_security_group_id;
 
 use axum::body::Body;
 use axum::response::Response;
@@ -34,6 +37,10 @@ pub enum Route {
     DescribeAddon(String, String),
     DescribeAddonVersions,
     DescribeClusterVersions,
+    ListNodegroups(String),
+    DescribeNodegroup(String, String),
+    ListFargateProfiles(String),
+    DescribeFargateProfile(String, String),
 }
 
 impl Route {
@@ -52,6 +59,10 @@ impl Route {
             Route::DescribeAddon(..) => "DescribeAddon",
             Route::DescribeAddonVersions => "DescribeAddonVersions",
             Route::DescribeClusterVersions => "DescribeClusterVersions",
+            Route::ListNodegroups(_) => "ListNodegroups",
+            Route::DescribeNodegroup(..) => "DescribeNodegroup",
+            Route::ListFargateProfiles(_) => "ListFargateProfiles",
+            Route::DescribeFargateProfile(..) => "DescribeFargateProfile",
         }
     }
 
@@ -92,6 +103,14 @@ pub fn route(req: &AwsRequest) -> Option<Route> {
         (["clusters", n, "addons", a], true, _) => {
             Route::DescribeAddon(n.to_string(), a.to_string())
         }
+        (["clusters", n, "node-groups"], true, _) => Route::ListNodegroups(n.to_string()),
+        (["clusters", n, "node-groups", g], true, _) => {
+            Route::DescribeNodegroup(n.to_string(), g.to_string())
+        }
+        (["clusters", n, "fargate-profiles"], true, _) => Route::ListFargateProfiles(n.to_string()),
+        (["clusters", n, "fargate-profiles", p], true, _) => {
+            Route::DescribeFargateProfile(n.to_string(), p.to_string())
+        }
         (["addons", "supported-versions"], true, _) => Route::DescribeAddonVersions,
         (["cluster-versions"], true, _) => Route::DescribeClusterVersions,
         _ => return None,
@@ -127,6 +146,10 @@ fn answer(world: &mut World, route: &Route, req: &AwsRequest) -> Result<Value, A
         Route::DescribeAddon(n, a) => addons::describe(world, n, a),
         Route::DescribeAddonVersions => addons::versions(world, req),
         Route::DescribeClusterVersions => versions::describe(world, req),
+        Route::ListNodegroups(n) => nodegroups::list_nodegroups(world, n, req),
+        Route::DescribeNodegroup(n, g) => nodegroups::describe_nodegroup(world, n, g),
+        Route::ListFargateProfiles(n) => nodegroups::list_fargate_profiles(world, n, req),
+        Route::DescribeFargateProfile(n, p) => nodegroups::describe_fargate_profile(world, n, p),
     }
 }
 
@@ -285,7 +308,23 @@ mod tests {
             r(Method::GET, "/cluster-versions"),
             Some(DescribeClusterVersions)
         );
+        assert_eq!(
+            r(Method::GET, "/clusters/c/node-groups?maxResults=5"),
+            Some(ListNodegroups(c()))
+        );
+        assert_eq!(
+            r(Method::GET, "/clusters/c/node-groups/ng"),
+            Some(DescribeNodegroup(c(), "ng".into()))
+        );
+        assert_eq!(
+            r(Method::GET, "/clusters/c/fargate-profiles"),
+            Some(ListFargateProfiles(c()))
+        );
+        assert_eq!(
+            r(Method::GET, "/clusters/c/fargate-profiles/fp"),
+            Some(DescribeFargateProfile(c(), "fp".into()))
+        );
         assert_eq!(r(Method::DELETE, "/clusters/c"), None);
-        assert_eq!(r(Method::GET, "/clusters/c/node-groups"), None);
+        assert_eq!(r(Method::GET, "/clusters/c/widgets"), None);
     }
 }
