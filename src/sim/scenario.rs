@@ -14,8 +14,8 @@ use super::engine;
 use super::faults::Faults;
 use super::store::{Res, Store};
 use super::world::{
-    epoch_seconds, AutoMode, AwsState, Cluster, EndpointAccess, RequestLog, Rng, Role, Subnet,
-    Timings, UpdateBehaviour, World,
+    epoch_seconds, ApiServer, ApiServerSettings, AutoMode, AwsState, Cluster, EndpointAccess,
+    RequestLog, Rng, Role, Subnet, Timings, UpdateBehaviour, World,
 };
 
 /// The scenario used when none is named.
@@ -74,6 +74,9 @@ pub struct Scenario {
     pub region: String,
     #[serde(default)]
     pub timings: Timings,
+    /// The Kubernetes API server's watch timings and authentication.
+    #[serde(default)]
+    pub api_server: ApiServerSettings,
     pub cluster: ClusterSpec,
     /// More clusters in the account (ListClusters shows them; they have no Kubernetes API here).
     #[serde(default)]
@@ -478,6 +481,10 @@ pub fn build_world(s: &Scenario) -> Result<World, ScenarioError> {
             ..s.faults.clone()
         },
         timings: s.timings.clone(),
+        api: ApiServer {
+            settings: s.api_server.clone(),
+            ..Default::default()
+        },
         rng,
         engine: Default::default(),
     };
