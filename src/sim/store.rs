@@ -229,6 +229,9 @@ pub struct WatchEvent {
     pub kind: EventType,
     /// The object after the change (for DELETED: as it was, with the deletion's resourceVersion).
     pub object: Arc<Value>,
+    /// The object before the change (`None` for ADDED): what a filtered watch matches against to
+    /// tell an object leaving its selection from one that was never in it, as the watch cache does.
+    pub prev: Option<Arc<Value>>,
 }
 
 /// Why a write was refused.
@@ -441,7 +444,7 @@ impl Store {
         meta["creationTimestamp"] = json!(rfc3339(now));
         let obj = Arc::new(obj);
         self.tables[res.index()].insert(key, obj.clone());
-        self.emit(res, EventType::Added, obj.clone());
+        self.emit(res, EventType::Added, obj.clone(), None);
         Ok(obj)
     }
 
@@ -476,7 +479,7 @@ impl Store {
         next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let next = Arc::new(next);
         self.tables[res.index()].insert(key, next.clone());
-        self.emit(res, EventType::Modified, next.clone());
+        self.emit(res, EventType::Modified, next.clone(), Some(current));
         Some(next)
     }
 
@@ -488,16 +491,17 @@ impl Store {
         let mut last = (*removed).clone();
         last["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let last = Arc::new(last);
-        self.emit(res, EventType::Deleted, last.clone());
+        self.emit(res, EventType::Deleted, last.clone(), Some(removed));
         Some(last)
     }
 
-    fn emit(&mut self, res: Res, kind: EventType, object: Arc<Value>) {
+    fn emit(&mut self, res: Res, kind: EventType, object: Arc<Value>, prev: Option<Arc<Value>>) {
         let event = Arc::new(WatchEvent {
             rv: self.rv,
             res,
             kind,
             object,
+            prev,
         });
         if self.log.len() >= self.log_capacity {
             if let Some(old) = self.log.pop_front() {
