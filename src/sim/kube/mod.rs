@@ -189,7 +189,7 @@ async fn handle(
             _ => list::get(shared, &t, &q, repr),
         },
         "create" => write::create(shared, &t, &q, body),
-        "evict" => subres::evict(shared, &t, body),
+        "evict" => subres::evict(shared, &t, &q, body),
         "update" if t.sub.as_deref() == Some("scale") => {
             subres::update_scale(shared, &t, &q, None, body)
         }
