@@ -207,7 +207,7 @@ pub struct RoleSpec {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KubeSpec {
     /// Nodes that exist at the start.
@@ -224,6 +224,18 @@ pub struct KubeSpec {
     /// compute is enabled.
     #[serde(default = "yes")]
     pub built_in_node_pools: bool,
+}
+
+impl Default for KubeSpec {
+    /// No `kubernetes:` section: no nodes or objects, but Auto Mode's built-in pools all the same.
+    fn default() -> Self {
+        KubeSpec {
+            nodes: Vec::new(),
+            manifests: Vec::new(),
+            fleet: None,
+            built_in_node_pools: true,
+        }
+    }
 }
 
 /// Generated workload: `deployments` Deployments of `replicas` pods spread over `namespaces`.

@@ -269,10 +269,6 @@ pub struct Timings {
     pub image_pull_s: u64,
     /// Container start when the image is already on the node.
     pub container_start_s: u64,
-    /// Pod termination (Terminating → gone) when the pod does not say otherwise.
-    pub pod_termination_s: u64,
-    /// How long a node must be empty before Auto Mode removes it.
-    pub empty_node_ttl_s: u64,
     /// From the start of a node's removal (NotReady) until the Node object is gone.
     pub node_shutdown_s: u64,
     /// How often the disruption controller retries a blocked eviction.
@@ -288,8 +284,6 @@ impl Default for Timings {
             node_ready_s: 2,
             image_pull_s: 25,
             container_start_s: 1,
-            pod_termination_s: 2,
-            empty_node_ttl_s: 480,
             node_shutdown_s: 15,
             eviction_retry_s: 5,
             insights_refresh_s: 20,
