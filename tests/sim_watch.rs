@@ -392,3 +392,144 @@ async fn kubectl_watch_carries_on_across_a_compaction() {
         })
         .await;
 }
+
+/// `aws eks get-token` against the emulator: the token it prints (signed locally).
+async fn get_token(sim: &SimHandle) -> String {
+    let mut cmd = common::aws(sim);
+    cmd.args(["eks", "get-token", "--cluster-name", &sim.cluster_name]);
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "{err}");
+    let cred: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(cred["kind"], "ExecCredential");
+    cred["status"]["token"].as_str().unwrap().to_string()
+}
+
+async fn with_token(sim: &SimHandle, token: Option<&str>) -> u16 {
+    let headers = token
+        .map(|t| vec![("Authorization".to_string(), format!("Bearer {t}"))])
+        .unwrap_or_default();
+    http_async(
+        "GET",
+        format!("{}/api/v1/namespaces/default/pods", sim.kube_url),
+        headers,
+        String::new(),
+        Duration::from_secs(10),
+    )
+    .await
+    .0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watchers_carry_on_across_an_expired_token() {
+    let sim = manual_sim_with(SimOptions {
+        require_aws_tokens: true,
+        ..Default::default()
+    })
+    .await;
+    // the emulator's own kubeconfig runs the exec plugin; so does the one update-kubeconfig writes
+    let own = std::fs::read_to_string(&sim.kubeconfig).unwrap();
+    assert!(
+        own.contains("get-token") && !own.contains("token:"),
+        "{own}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    let mut cmd = common::aws(&sim);
+    cmd.args([
+        "eks",
+        "update-kubeconfig",
+        "--name",
+        &sim.cluster_name,
+        "--kubeconfig",
+        path.to_str().unwrap(),
+    ]);
+    let (code, _, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read_to_string(&path).unwrap();
+    for want in [
+        "command: aws",
+        "get-token",
+        "--cluster-name",
+        &sim.cluster_name,
+    ] {
+        assert!(written.contains(want), "{want} missing:\n{written}");
+    }
+
+    // tokens: an EKS one is accepted, nothing else
+    let token = get_token(&sim).await;
+    assert!(token.starts_with("k8s-aws-v1."), "{token}");
+    assert_eq!(with_token(&sim, Some(&token)).await, 200);
+    assert_eq!(with_token(&sim, None).await, 401);
+    assert_eq!(with_token(&sim, Some("a-static-token")).await, 401);
+
+    // kube-rs (exec plugin from the update-kubeconfig file; the plugin gets the emulator's AWS
+    // settings the way a shell would give them) and kubectl get -w, both watching
+    let mut kc: serde_yaml::Value = serde_yaml::from_str(&written).unwrap();
+    let env: Vec<serde_yaml::Value> = sim
+        .env()
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("AWS_"))
+        .map(|(k, v)| serde_yaml::to_value(json!({"name": k, "value": v})).unwrap())
+        .collect();
+    kc["users"][0]["user"]["exec"]["env"] = serde_yaml::Value::Sequence(env);
+    let rs_path = dir.path().join("kubeconfig-kube-rs");
+    std::fs::write(&rs_path, serde_yaml::to_string(&kc).unwrap()).unwrap();
+    let client = common::kube_client_from(&rs_path).await;
+    let pods: Api<Pod> = Api::default_namespaced(client);
+    let mut stream = watcher(pods, watcher::Config::default()).boxed();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), stream.next())
+            .await
+            .unwrap()
+        {
+            Some(Ok(watcher::Event::InitDone)) => break,
+            Some(Ok(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // polling on lets the watcher start its watch (it lists first, then watches)
+    assert!(
+        tokio::time::timeout(Duration::from_millis(1500), stream.next())
+            .await
+            .is_err(),
+        "nothing happens yet"
+    );
+    let kubeconfig_arg = format!("--kubeconfig={}", path.display());
+    let watch = Streaming::spawn(kubectl(&sim, &[&kubeconfig_arg, "get", "pods", "--watch"]));
+    watch
+        .wait_for("the initial list", Duration::from_secs(30), |l| {
+            l.starts_with("myapp-")
+        })
+        .await;
+
+    // 16 virtual minutes later every token signed so far has expired
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    common::advance(&sim, 16 * 60);
+    assert_eq!(with_token(&sim, Some(&token)).await, 401);
+    // a new client runs the plugin again and gets a fresh token
+    ok(
+        &sim,
+        &[&kubeconfig_arg, "run", "after-expiry", "--image=nginx"],
+    )
+    .await;
+    // the open watches carry on: a request is authenticated when it starts
+    watch
+        .wait_for("the new pod", Duration::from_secs(20), |l| {
+            l.starts_with("after-expiry ")
+        })
+        .await;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), stream.next())
+            .await
+            .expect("the kube-rs watcher keeps delivering")
+        {
+            Some(Ok(watcher::Event::Apply(p)))
+                if p.metadata.name.as_deref() == Some("after-expiry") =>
+            {
+                break
+            }
+            Some(Ok(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

@@ -15,6 +15,7 @@ pub mod gate;
 pub mod kube;
 pub mod scenario;
 pub mod store;
+pub mod tls;
 pub mod world;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -89,7 +90,10 @@ pub enum SimError {
 /// A running emulator. Dropping it stops the servers and the clock.
 pub struct SimHandle {
     pub aws_url: String,
+    /// The Kubernetes API over plain HTTP (the static-token kubeconfig, raw requests).
     pub kube_url: String,
+    /// The same port over HTTPS, as DescribeCluster's endpoint (trusting `tls::CA_PEM`).
+    pub kube_https_url: String,
     pub kubeconfig: PathBuf,
     /// AWS config file (region, ISO timestamps for the aws CLI).
     pub aws_config: PathBuf,
@@ -216,6 +220,7 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         })?;
     let aws_url = format!("http://{aws_addr}");
     let kube_url = format!("http://{kube_addr}");
+    let kube_https_url = format!("https://{kube_addr}");
 
     let (kubeconfig, tempdir) = match &opts.kubeconfig_out {
         Some(p) => (p.clone(), None),
@@ -234,10 +239,11 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
     };
     let config = {
         let mut w = lock(&shared);
-        // DescribeCluster's endpoint is where the Kubernetes API really is, so
-        // `aws eks update-kubeconfig` against the emulator writes a usable kubeconfig.
+        // DescribeCluster's endpoint is where the Kubernetes API really is (HTTPS, as on EKS; the
+        // same port answers plain HTTP), so `aws eks update-kubeconfig` against the emulator
+        // writes a usable kubeconfig.
         if let Some(cluster) = w.kube_cluster_mut() {
-            cluster.endpoint = kube_url.clone();
+            cluster.endpoint = kube_https_url.clone();
         }
         let rate = match opts.clock {
             ClockMode::Speed(factor) => factor,
@@ -246,16 +252,18 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         let now = w.now;
         w.api.wall.start(rate, jiff::Timestamp::now(), now);
         w.api.aws_host = aws_addr.to_string();
-        let user = if w.api.settings.require_aws_tokens {
-            KubeUser::GetToken {
+        if w.api.settings.require_aws_tokens {
+            // exec plugins get credentials sent over HTTPS only
+            let user = KubeUser::GetToken {
                 region: &region,
                 cluster: &cluster_name,
-            }
+            };
+            kubeconfig_yaml(&cluster_arn, &kube_https_url, Some(tls::CA_DATA), &user)
         } else {
             w.api.static_token = w.rng.hex(40);
-            KubeUser::Token(&w.api.static_token)
-        };
-        kubeconfig_yaml(&cluster_arn, &kube_url, &user)
+            let user = KubeUser::Token(&w.api.static_token);
+            kubeconfig_yaml(&cluster_arn, &kube_url, None, &user)
+        }
     };
     std::fs::write(&kubeconfig, config).map_err(|source| SimError::Kubeconfig {
         path: kubeconfig.clone(),
@@ -286,10 +294,13 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         let _ = tcp.set_nodelay(true);
     };
     let aws_listener = aws_listener.tap_io(no_delay);
-    let kube_listener = gate::GatedListener {
-        inner: kube_listener,
-        gate: gate.clone(),
-    };
+    let kube_listener =
+        gate::GatedListener::new(kube_listener, gate.clone(), Some(tls::acceptor())).map_err(
+            |source| SimError::Bind {
+                port: opts.kube_port,
+                source,
+            },
+        )?;
     let mut tasks = vec![
         tokio::spawn(async move {
             let _ = axum::serve(aws_listener, aws_app).await;
@@ -304,6 +315,7 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
     Ok(SimHandle {
         aws_url,
         kube_url,
+        kube_https_url,
         kubeconfig,
         aws_config,
         region,
@@ -350,7 +362,10 @@ enum KubeUser<'a> {
 
 /// A kubeconfig like `aws eks update-kubeconfig` writes (context named by the cluster ARN), with a
 /// static bearer token unless the API server requires `aws eks get-token` tokens.
-fn kubeconfig_yaml(arn: &str, server: &str, user: &KubeUser) -> String {
+fn kubeconfig_yaml(arn: &str, server: &str, ca_data: Option<&str>, user: &KubeUser) -> String {
+    let ca = ca_data
+        .map(|d| format!("    certificate-authority-data: {d}\n"))
+        .unwrap_or_default();
     let user = match user {
         KubeUser::Token(token) => format!("    token: {token}\n"),
         KubeUser::GetToken { region, cluster } => format!(
@@ -358,6 +373,6 @@ fn kubeconfig_yaml(arn: &str, server: &str, user: &KubeUser) -> String {
         ),
     };
     format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: {arn}\n  cluster:\n    server: {server}\ncontexts:\n- name: {arn}\n  context:\n    cluster: {arn}\n    user: {arn}\ncurrent-context: {arn}\npreferences: {{}}\nusers:\n- name: {arn}\n  user:\n{user}"
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: {arn}\n  cluster:\n{ca}    server: {server}\ncontexts:\n- name: {arn}\n  context:\n    cluster: {arn}\n    user: {arn}\ncurrent-context: {arn}\npreferences: {{}}\nusers:\n- name: {arn}\n  user:\n{user}"
     )
 }

@@ -1,7 +1,9 @@
-//! The emulated Kubernetes API server: plain HTTP on loopback, any bearer token accepted. This file
-//! routes requests (discovery, health, resources) and applies what every request gets: the request
-//! log entry and faults. Reads, watches, writes and printing live in the sibling modules.
+//! The emulated Kubernetes API server: plain HTTP on loopback, bearer tokens checked as EKS does
+//! (`auth`). This file routes requests (discovery, health, resources) and applies what every
+//! request gets: authentication, the request log entry and faults. Reads, watches, writes and
+//! printing live in the sibling modules.
 
+mod auth;
 mod defaults;
 mod discovery;
 mod list;
@@ -141,6 +143,7 @@ async fn handle(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Response, ApiError> {
+    auth::authenticate(&lock(shared), headers)?;
     let path = uri.path();
     if let Some(doc) = discovery_doc(path) {
         if method != Method::GET {
