@@ -491,7 +491,7 @@ _eksauto() {
             return 0
             ;;
         eksauto__subcmd__sim)
-            opts="-o -v -h -V --scenario --aws-port --kube-port --speed --manual-clock --latency --kubeconfig-out --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
+            opts="-o -v -h -V --scenario --aws-port --kube-port --speed --manual-clock --latency --kubeconfig-out --bookmark-interval --min-request-timeout --token-lifetime --require-aws-tokens --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -518,6 +518,18 @@ _eksauto() {
                     return 0
                     ;;
                 --kubeconfig-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bookmark-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

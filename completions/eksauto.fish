@@ -161,6 +161,9 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l kube-port -d 'Po
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l speed -d 'Virtual time runs X times as fast as real time' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l latency -d 'Latency added to every AWS call, in milliseconds' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l kubeconfig-out -d 'Where to write the kubeconfig (default: a temporary file)' -r -F
+complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l bookmark-interval -d 'Seconds between watch bookmarks (default: the scenario\'s, 60)' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l min-request-timeout -d 'Watches without timeoutSeconds end after S to 2×S seconds (default: the scenario\'s, 1800)' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l token-lifetime -d 'Virtual seconds an `aws eks get-token` token is accepted (default: the scenario\'s, 900)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l cluster -d 'EKS cluster name (default: the current kube context, when it is named by the cluster ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l region -d 'AWS region (default: AWS_REGION, the profile\'s region, or the kube context\'s ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l profile -d 'AWS profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -170,6 +173,7 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l context -d 'Kube
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'One JSON document (stable schema)'"
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l manual-clock -d 'Virtual time moves only on POST /_sim/clock/advance'
+complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l require-aws-tokens -d 'Accept only `aws eks get-token` tokens, as EKS does (the kubeconfig then runs that plugin)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -l no-color -d 'Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -s v -l verbose -d 'More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged'
 complete -c eksauto -n "__fish_eksauto_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -273,6 +273,9 @@ _arguments "${_arguments_options[@]}" : \
 '(--manual-clock)--speed=[Virtual time runs X times as fast as real time]:X:_default' \
 '--latency=[Latency added to every AWS call, in milliseconds]:MS:_default' \
 '--kubeconfig-out=[Where to write the kubeconfig (default\: a temporary file)]:PATH:_files' \
+'--bookmark-interval=[Seconds between watch bookmarks (default\: the scenario'\''s, 60)]:S:_default' \
+'--min-request-timeout=[Watches without timeoutSeconds end after S to 2×S seconds (default\: the scenario'\''s, 1800)]:S:_default' \
+'--token-lifetime=[Virtual seconds an \`aws eks get-token\` token is accepted (default\: the scenario'\''s, 900)]:S:_default' \
 '--cluster=[EKS cluster name (default\: the current kube context, when it is named by the cluster ARN)]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, the profile'\''s region, or the kube context'\''s ARN)]:REGION:_default' \
 '--profile=[AWS profile from ~/.aws/config (default\: AWS_PROFILE)]:NAME:_default' \
@@ -284,6 +287,7 @@ json\:"One JSON document (stable schema)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Human-readable tables"
 json\:"One JSON document (stable schema)"))' \
 '--manual-clock[Virtual time moves only on POST /_sim/clock/advance]' \
+'--require-aws-tokens[Accept only \`aws eks get-token\` tokens, as EKS does (the kubeconfig then runs that plugin)]' \
 '--no-color[Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)]' \
 '*-v[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
 '*--verbose[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \

@@ -158,6 +158,18 @@ pub struct SimArgs {
     /// Where to write the kubeconfig (default: a temporary file)
     #[arg(long, value_name = "PATH")]
     pub kubeconfig_out: Option<PathBuf>,
+    /// Seconds between watch bookmarks (default: the scenario's, 60)
+    #[arg(long, value_name = "S")]
+    pub bookmark_interval: Option<u64>,
+    /// Watches without timeoutSeconds end after S to 2×S seconds (default: the scenario's, 1800)
+    #[arg(long, value_name = "S")]
+    pub min_request_timeout: Option<u64>,
+    /// Virtual seconds an `aws eks get-token` token is accepted (default: the scenario's, 900)
+    #[arg(long, value_name = "S")]
+    pub token_lifetime: Option<u64>,
+    /// Accept only `aws eks get-token` tokens, as EKS does (the kubeconfig then runs that plugin)
+    #[arg(long)]
+    pub require_aws_tokens: bool,
 }
 
 #[derive(Debug, Clone, Args)]

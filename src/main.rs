@@ -83,6 +83,10 @@ fn sim_options(a: &SimArgs) -> sim::SimOptions {
         },
         latency_ms: a.latency,
         kubeconfig_out: a.kubeconfig_out.clone(),
+        bookmark_interval_s: a.bookmark_interval,
+        min_request_timeout_s: a.min_request_timeout,
+        token_lifetime_s: a.token_lifetime,
+        require_aws_tokens: a.require_aws_tokens,
     }
 }
 

@@ -2,11 +2,15 @@
 //! the Auto Mode engine act after each step, so a run under the manual clock is deterministic and a
 //! run at `--speed X` is the same story told X times faster — as long as the engine keeps up. When
 //! its ticks take longer than the real time they stand for, virtual time slows down (and
-//! [`Pace`] says so) rather than the API waiting behind the engine.
+//! [`Pace`] says so) rather than the API waiting behind the engine. `WallMap` remembers which
+//! virtual time it was at each wall-clock moment, for credentials signed on the wall clock.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+
+use jiff::{SignedDuration, Timestamp};
 
 use super::engine;
 use super::world::{lock, Shared, World};
@@ -34,6 +38,75 @@ pub fn advance(world: &mut World, by: Duration) {
             .checked_add(jiff::SignedDuration::try_from(step).unwrap_or_default())
             .unwrap_or(world.now);
         engine::tick(world);
+    }
+    world.api.wall.note(Timestamp::now(), world.now);
+}
+
+/// Which virtual time it was at a wall-clock moment. `aws eks get-token` signs its token with the
+/// wall clock, but the cluster ages it in virtual time: a token signed before the clock jumped 16
+/// virtual minutes ahead is 16 minutes old. Between marks virtual time moves at `rate` virtual
+/// seconds per wall second (0 under the manual clock, the speed factor otherwise).
+#[derive(Debug, Clone, Default)]
+pub struct WallMap {
+    rate: f64,
+    /// (wall, virtual) pairs, oldest first, recorded whenever virtual time left the line the last
+    /// pair and the rate predict.
+    marks: VecDeque<(Timestamp, Timestamp)>,
+}
+
+/// Marks kept; older ones are dropped (tokens that old are long expired anyway).
+const MARKS_KEPT: usize = 10_000;
+
+impl WallMap {
+    /// Starts the map: virtual time is `virt` at wall time `wall` and moves at `rate`.
+    pub fn start(&mut self, rate: f64, wall: Timestamp, virt: Timestamp) {
+        self.rate = rate.max(0.0);
+        self.marks.clear();
+        self.marks.push_back((wall, virt));
+    }
+
+    fn predict(
+        &self,
+        (mark_wall, mark_virt): (Timestamp, Timestamp),
+        wall: Timestamp,
+    ) -> Timestamp {
+        let elapsed = wall.duration_since(mark_wall).as_secs_f64() * self.rate;
+        mark_virt
+            .checked_add(SignedDuration::from_secs_f64(elapsed))
+            .unwrap_or(mark_virt)
+    }
+
+    /// Records that virtual time is `virt` at wall time `wall` (a no-op before `start`, and when
+    /// the rate already predicts it to within half a second).
+    pub fn note(&mut self, wall: Timestamp, virt: Timestamp) {
+        let Some(&last) = self.marks.back() else {
+            return;
+        };
+        let off = virt.duration_since(self.predict(last, wall)).abs();
+        if off < SignedDuration::from_millis(500) {
+            return;
+        }
+        if self.marks.len() >= MARKS_KEPT {
+            self.marks.pop_front();
+        }
+        self.marks.push_back((wall, virt));
+    }
+
+    /// The virtual time at wall time `wall` (`None` before `start`). Before the first mark,
+    /// virtual time is taken to run as fast as the wall clock, which only makes old things older.
+    pub fn virtual_at(&self, wall: Timestamp) -> Option<Timestamp> {
+        let first = *self.marks.front()?;
+        let idx = self.marks.partition_point(|(w, _)| *w <= wall);
+        if idx == 0 {
+            let back = first.0.duration_since(wall);
+            return Some(first.1.checked_sub(back).unwrap_or(first.1));
+        }
+        let at = self.predict(self.marks[idx - 1], wall);
+        // never past the next mark: the clock did not run faster than it was seen to
+        Some(match self.marks.get(idx) {
+            Some(next) => at.min(next.1),
+            None => at,
+        })
     }
 }
 
@@ -99,8 +172,10 @@ fn run_for(shared: &Shared, owed: Duration, budget: Duration) -> (Duration, Dura
             let mut w = lock(shared);
             w.now = w
                 .now
-                .checked_add(jiff::SignedDuration::try_from(step).unwrap_or_default())
+                .checked_add(SignedDuration::try_from(step).unwrap_or_default())
                 .unwrap_or(w.now);
+            let now = w.now;
+            w.api.wall.note(Timestamp::now(), now);
         }
         engine::tick_phased(shared);
         if started.elapsed() >= budget && left >= Duration::from_millis(1) {
@@ -133,5 +208,41 @@ mod tests {
         assert_eq!(left, Duration::from_micros(400));
         assert!(dropped.is_zero());
         assert_eq!(lock(&shared).now.duration_since(start).as_secs(), 4);
+    }
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn wall_times_map_to_the_virtual_time_of_their_moment() {
+        // manual clock: virtual time stands still between advances
+        let mut m = WallMap::default();
+        assert_eq!(m.virtual_at(t("2026-01-01T10:00:00Z")), None);
+        m.start(0.0, t("2026-01-01T10:00:00Z"), t("2024-12-12T06:00:00Z"));
+        m.note(t("2026-01-01T10:00:05Z"), t("2024-12-12T06:00:00Z"));
+        m.note(t("2026-01-01T10:00:10Z"), t("2024-12-12T06:16:00Z"));
+        assert_eq!(
+            m.virtual_at(t("2026-01-01T10:00:07Z")),
+            Some(t("2024-12-12T06:00:00Z"))
+        );
+        assert_eq!(
+            m.virtual_at(t("2026-01-01T10:00:30Z")),
+            Some(t("2024-12-12T06:16:00Z"))
+        );
+        // before the start: as fast as the wall clock, backwards
+        assert_eq!(
+            m.virtual_at(t("2026-01-01T09:59:00Z")),
+            Some(t("2024-12-12T05:59:00Z"))
+        );
+        // speed 60: a wall second is a virtual minute
+        let mut s = WallMap::default();
+        s.start(60.0, t("2026-01-01T10:00:00Z"), t("2024-12-12T06:00:00Z"));
+        s.note(t("2026-01-01T10:00:01Z"), t("2024-12-12T06:01:00Z"));
+        assert_eq!(s.marks.len(), 1, "on the predicted line: no new mark");
+        assert_eq!(
+            s.virtual_at(t("2026-01-01T10:00:02Z")),
+            Some(t("2024-12-12T06:02:00Z"))
+        );
     }
 }

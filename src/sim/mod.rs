@@ -16,6 +16,7 @@ pub mod kinds;
 pub mod kube;
 pub mod scenario;
 pub mod store;
+pub mod tls;
 pub mod world;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -44,6 +45,14 @@ pub struct SimOptions {
     pub latency_ms: u64,
     /// Where to write the kubeconfig; default: a file in a fresh temporary directory.
     pub kubeconfig_out: Option<PathBuf>,
+    /// Overrides the scenario's `apiServer.bookmarkIntervalS`.
+    pub bookmark_interval_s: Option<u64>,
+    /// Overrides the scenario's `apiServer.minRequestTimeoutS`.
+    pub min_request_timeout_s: Option<u64>,
+    /// Overrides the scenario's `apiServer.tokenLifetimeS`.
+    pub token_lifetime_s: Option<u64>,
+    /// Refuse every credential but `aws eks get-token` tokens (also `apiServer.requireAwsTokens`).
+    pub require_aws_tokens: bool,
 }
 
 impl Default for SimOptions {
@@ -55,6 +64,10 @@ impl Default for SimOptions {
             clock: ClockMode::Speed(1.0),
             latency_ms: 0,
             kubeconfig_out: None,
+            bookmark_interval_s: None,
+            min_request_timeout_s: None,
+            token_lifetime_s: None,
+            require_aws_tokens: false,
         }
     }
 }
@@ -78,7 +91,10 @@ pub enum SimError {
 /// A running emulator. Dropping it stops the servers and the clock.
 pub struct SimHandle {
     pub aws_url: String,
+    /// The Kubernetes API over plain HTTP (the static-token kubeconfig, raw requests).
     pub kube_url: String,
+    /// The same port over HTTPS, as DescribeCluster's endpoint (trusting `tls::CA_PEM`).
+    pub kube_https_url: String,
     pub kubeconfig: PathBuf,
     /// AWS config file (region, ISO timestamps for the aws CLI).
     pub aws_config: PathBuf,
@@ -176,6 +192,13 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
     if opts.latency_ms > 0 {
         world.faults.latency_ms = opts.latency_ms;
     }
+    let api = &mut world.api.settings;
+    api.bookmark_interval_s = opts.bookmark_interval_s.unwrap_or(api.bookmark_interval_s);
+    api.min_request_timeout_s = opts
+        .min_request_timeout_s
+        .unwrap_or(api.min_request_timeout_s);
+    api.token_lifetime_s = opts.token_lifetime_s.unwrap_or(api.token_lifetime_s);
+    api.require_aws_tokens |= opts.require_aws_tokens;
     let region = world.aws.region.clone();
     let cluster_name = world.aws.kube_cluster.clone();
     let cluster_arn = world
@@ -198,6 +221,7 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         })?;
     let aws_url = format!("http://{aws_addr}");
     let kube_url = format!("http://{kube_addr}");
+    let kube_https_url = format!("https://{kube_addr}");
 
     let (kubeconfig, tempdir) = match &opts.kubeconfig_out {
         Some(p) => (p.clone(), None),
@@ -214,16 +238,34 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
             (dir.join("kubeconfig"), Some(TempDir(dir)))
         }
     };
-    let token = {
+    let config = {
         let mut w = lock(&shared);
-        // DescribeCluster's endpoint is where the Kubernetes API really is, so
-        // `aws eks update-kubeconfig` against the emulator writes a usable kubeconfig.
+        // DescribeCluster's endpoint is where the Kubernetes API really is (HTTPS, as on EKS; the
+        // same port answers plain HTTP), so `aws eks update-kubeconfig` against the emulator
+        // writes a usable kubeconfig.
         if let Some(cluster) = w.kube_cluster_mut() {
-            cluster.endpoint = kube_url.clone();
+            cluster.endpoint = kube_https_url.clone();
         }
-        w.rng.hex(40)
+        let rate = match opts.clock {
+            ClockMode::Speed(factor) => factor,
+            ClockMode::Manual => 0.0,
+        };
+        let now = w.now;
+        w.api.wall.start(rate, jiff::Timestamp::now(), now);
+        w.api.aws_host = aws_addr.to_string();
+        if w.api.settings.require_aws_tokens {
+            // exec plugins get credentials sent over HTTPS only
+            let user = KubeUser::GetToken {
+                region: &region,
+                cluster: &cluster_name,
+            };
+            kubeconfig_yaml(&cluster_arn, &kube_https_url, Some(tls::CA_DATA), &user)
+        } else {
+            w.api.static_token = w.rng.hex(40);
+            let user = KubeUser::Token(&w.api.static_token);
+            kubeconfig_yaml(&cluster_arn, &kube_url, None, &user)
+        }
     };
-    let config = kubeconfig_yaml(&cluster_arn, &kube_url, &token);
     std::fs::write(&kubeconfig, config).map_err(|source| SimError::Kubeconfig {
         path: kubeconfig.clone(),
         source,
@@ -253,10 +295,13 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
         let _ = tcp.set_nodelay(true);
     };
     let aws_listener = aws_listener.tap_io(no_delay);
-    let kube_listener = gate::GatedListener {
-        inner: kube_listener,
-        gate: gate.clone(),
-    };
+    let kube_listener =
+        gate::GatedListener::new(kube_listener, gate.clone(), Some(tls::acceptor())).map_err(
+            |source| SimError::Bind {
+                port: opts.kube_port,
+                source,
+            },
+        )?;
     let mut tasks = vec![
         tokio::spawn(async move {
             let _ = axum::serve(aws_listener, aws_app).await;
@@ -271,6 +316,7 @@ pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
     Ok(SimHandle {
         aws_url,
         kube_url,
+        kube_https_url,
         kubeconfig,
         aws_config,
         region,
@@ -307,10 +353,27 @@ pub async fn run(opts: SimOptions) -> Result<(), SimError> {
     Ok(())
 }
 
-/// A kubeconfig like `aws eks update-kubeconfig` writes (context named by the cluster ARN), but with
-/// a static bearer token instead of the `aws eks get-token` exec plugin.
-fn kubeconfig_yaml(arn: &str, server: &str, token: &str) -> String {
+/// The credentials of the emulator's kubeconfig.
+enum KubeUser<'a> {
+    /// A static bearer token the API server accepts as long as it runs.
+    Token(&'a str),
+    /// The `aws eks get-token` exec plugin, exactly as `aws eks update-kubeconfig` writes it.
+    GetToken { region: &'a str, cluster: &'a str },
+}
+
+/// A kubeconfig like `aws eks update-kubeconfig` writes (context named by the cluster ARN), with a
+/// static bearer token unless the API server requires `aws eks get-token` tokens.
+fn kubeconfig_yaml(arn: &str, server: &str, ca_data: Option<&str>, user: &KubeUser) -> String {
+    let ca = ca_data
+        .map(|d| format!("    certificate-authority-data: {d}\n"))
+        .unwrap_or_default();
+    let user = match user {
+        KubeUser::Token(token) => format!("    token: {token}\n"),
+        KubeUser::GetToken { region, cluster } => format!(
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      args:\n      - --region\n      - {region}\n      - eks\n      - get-token\n      - --cluster-name\n      - {cluster}\n      - --output\n      - json\n      command: aws\n"
+        ),
+    };
     format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: {arn}\n  cluster:\n    server: {server}\ncontexts:\n- name: {arn}\n  context:\n    cluster: {arn}\n    user: {arn}\ncurrent-context: {arn}\npreferences: {{}}\nusers:\n- name: {arn}\n  user:\n    token: {token}\n"
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: {arn}\n  cluster:\n{ca}    server: {server}\ncontexts:\n- name: {arn}\n  context:\n    cluster: {arn}\n    user: {arn}\ncurrent-context: {arn}\npreferences: {{}}\nusers:\n- name: {arn}\n  user:\n{user}"
     )
 }

@@ -14,8 +14,8 @@ use super::engine;
 use super::faults::Faults;
 use super::store::{Res, Store};
 use super::world::{
-    epoch_seconds, AutoMode, AwsState, Cluster, EndpointAccess, RequestLog, Rng, Role, Subnet,
-    Timings, UpdateBehaviour, World,
+    epoch_seconds, ApiServer, ApiServerSettings, AutoMode, AwsState, Cluster, EndpointAccess,
+    RequestLog, Rng, Role, Subnet, Timings, UpdateBehaviour, World,
 };
 
 /// The scenario used when none is named.
@@ -74,6 +74,9 @@ pub struct Scenario {
     pub region: String,
     #[serde(default)]
     pub timings: Timings,
+    /// The Kubernetes API server's watch timings and authentication.
+    #[serde(default)]
+    pub api_server: ApiServerSettings,
     pub cluster: ClusterSpec,
     /// More clusters in the account (ListClusters shows them; they have no Kubernetes API here).
     #[serde(default)]
@@ -204,7 +207,7 @@ pub struct RoleSpec {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KubeSpec {
     /// Nodes that exist at the start.
@@ -221,6 +224,18 @@ pub struct KubeSpec {
     /// compute is enabled.
     #[serde(default = "yes")]
     pub built_in_node_pools: bool,
+}
+
+impl Default for KubeSpec {
+    /// No `kubernetes:` section: no nodes or objects, but Auto Mode's built-in pools all the same.
+    fn default() -> Self {
+        KubeSpec {
+            nodes: Vec::new(),
+            manifests: Vec::new(),
+            fleet: None,
+            built_in_node_pools: true,
+        }
+    }
 }
 
 /// Generated workload: `deployments` Deployments of `replicas` pods spread over `namespaces`.
@@ -478,6 +493,10 @@ pub fn build_world(s: &Scenario) -> Result<World, ScenarioError> {
             ..s.faults.clone()
         },
         timings: s.timings.clone(),
+        api: ApiServer {
+            settings: s.api_server.clone(),
+            ..Default::default()
+        },
         rng,
         engine: Default::default(),
         pace: Default::default(),

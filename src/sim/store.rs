@@ -43,7 +43,8 @@ pub struct WatchEvent {
     /// The object after the change (for DELETED: as it was, with the deletion's resourceVersion).
     pub object: Arc<Value>,
     /// The object before the change (`None` for ADDED): what a list at an older
-    /// resourceVersion shows.
+    /// resourceVersion shows, and what a filtered watch matches against to tell an object leaving
+    /// its selection from one that was never in it, as the watch cache does.
     pub previous: Option<Arc<Value>>,
 }
 

@@ -33,6 +33,8 @@ pub struct World {
     pub requests: RequestLog,
     pub faults: Faults,
     pub timings: Timings,
+    /// How the Kubernetes API server treats watches and credentials.
+    pub api: ApiServer,
     pub rng: Rng,
     /// The engine's idle-tick memory.
     pub engine: super::engine::Cache,
@@ -269,10 +271,6 @@ pub struct Timings {
     pub image_pull_s: u64,
     /// Container start when the image is already on the node.
     pub container_start_s: u64,
-    /// Pod termination (Terminating → gone) when the pod does not say otherwise.
-    pub pod_termination_s: u64,
-    /// How long a node must be empty before Auto Mode removes it.
-    pub empty_node_ttl_s: u64,
     /// From the start of a node's removal (NotReady) until the Node object is gone.
     pub node_shutdown_s: u64,
     /// How often the disruption controller retries a blocked eviction.
@@ -288,13 +286,59 @@ impl Default for Timings {
             node_ready_s: 2,
             image_pull_s: 25,
             container_start_s: 1,
-            pod_termination_s: 2,
-            empty_node_ttl_s: 480,
             node_shutdown_s: 15,
             eviction_retry_s: 5,
             insights_refresh_s: 20,
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Kubernetes API server's own settings (a scenario's `apiServer:` section, `eksauto sim` options)
+// ---------------------------------------------------------------------------------------------
+
+/// What kube-apiserver's flags and EKS's authenticator decide: watch bookmarks and timeouts (wall
+/// clock, like the HTTP connections they govern) and the lifetime of `aws eks get-token` tokens
+/// (virtual time, like everything the cluster does).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApiServerSettings {
+    /// Wall-clock seconds between BOOKMARK events on watches that allow them (the watch cache
+    /// sends one about every minute, and one 2 s before the watch's timeout).
+    pub bookmark_interval_s: u64,
+    /// kube-apiserver's `--min-request-timeout`: a watch without `timeoutSeconds` ends after a
+    /// random time between this and twice this (wall-clock seconds).
+    pub min_request_timeout_s: u64,
+    /// Virtual seconds an `aws eks get-token` token is accepted after its `X-Amz-Date` (EKS: 15
+    /// minutes).
+    pub token_lifetime_s: u64,
+    /// Refuse every credential but `aws eks get-token` tokens, as EKS does; the emulator's own
+    /// kubeconfig then runs that exec plugin, as `aws eks update-kubeconfig` writes it.
+    pub require_aws_tokens: bool,
+}
+
+impl Default for ApiServerSettings {
+    fn default() -> Self {
+        ApiServerSettings {
+            bookmark_interval_s: 60,
+            min_request_timeout_s: 1800,
+            token_lifetime_s: 900,
+            require_aws_tokens: false,
+        }
+    }
+}
+
+/// The API server's settings and what it needs at run time to authenticate requests.
+#[derive(Debug, Clone, Default)]
+pub struct ApiServer {
+    pub settings: ApiServerSettings,
+    /// The bearer token of the emulator's own kubeconfig (empty: none handed out).
+    pub static_token: String,
+    /// `host:port` of the emulator's AWS endpoint: `aws eks get-token` presigns its STS URL there
+    /// when `AWS_ENDPOINT_URL` points at the emulator.
+    pub aws_host: String,
+    /// Wall clock → virtual time, to age tokens signed on the wall clock.
+    pub wall: super::clock::WallMap,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -140,3 +140,197 @@ fn dechunk(mut body: &str) -> String {
     }
     out
 }
+
+/// A long-running command (`kubectl get -w`) whose stdout lines arrive on a channel.
+pub struct Streaming {
+    pub child: std::process::Child,
+    pub lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Streaming {
+    pub fn spawn(mut cmd: Command) -> Streaming {
+        use std::io::BufRead;
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        let mut child = cmd.spawn().expect("spawn");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Streaming { child, lines }
+    }
+
+    /// Lines until one satisfies `pred` (returned) or `timeout` passes (panics with what came).
+    pub async fn wait_for(
+        &self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
+        let start = std::time::Instant::now();
+        let mut seen = Vec::new();
+        while start.elapsed() < timeout {
+            match self.lines.try_recv() {
+                Ok(l) => {
+                    if pred(&l) {
+                        return l;
+                    }
+                    seen.push(l);
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        panic!(
+            "no line with {what} within {timeout:?}; got:\n{}",
+            seen.join("\n")
+        );
+    }
+
+    /// Waits up to `timeout` for the command to exit; its exit code, or `None` if it still runs.
+    pub async fn exit_within(&mut self, timeout: Duration) -> Option<i32> {
+        let start = std::time::Instant::now();
+        while start.elapsed() < timeout {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status.code().unwrap_or(-1));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        None
+    }
+}
+
+impl Drop for Streaming {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A raw HTTP/1.1 request over a TCP socket (loopback), with extra header lines; returns
+/// (status, body), reading until the server ends the answer or `read_timeout` passes.
+pub fn http_raw(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+    read_timeout: Duration,
+) -> (u16, String) {
+    let (code, body, _) = http_stream(method, url, headers, body, read_timeout);
+    (code, body)
+}
+
+/// `http_raw`, also saying whether a chunked answer ended with its terminating chunk (the server
+/// ended the stream cleanly) rather than the read timing out.
+pub fn http_stream(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+    read_timeout: Duration,
+) -> (u16, String, bool) {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap();
+    let mut s = std::net::TcpStream::connect(host).expect("connect");
+    s.set_read_timeout(Some(read_timeout)).unwrap();
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let buf = String::from_utf8_lossy(&raw).into_owned();
+    let code = buf
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let (head, body) = buf.split_once("\r\n\r\n").unwrap_or((&buf, ""));
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    if chunked {
+        (code, dechunk_lenient(body), body.ends_with("0\r\n\r\n"))
+    } else {
+        (code, body.to_string(), true)
+    }
+}
+
+/// `http_raw` off the runtime's worker threads.
+pub async fn http_async(
+    method: &'static str,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: String,
+    read_timeout: Duration,
+) -> (u16, String) {
+    tokio::task::spawn_blocking(move || {
+        let h: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        http_raw(method, &url, &h, &body, read_timeout)
+    })
+    .await
+    .unwrap()
+}
+
+fn dechunk_lenient(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = rest.get(n + 2..).unwrap_or("");
+    }
+    out
+}
+
+/// The JSON lines of a watch body.
+pub fn events(body: &str) -> Vec<serde_json::Value> {
+    body.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// A kube-rs client from a kubeconfig file.
+pub async fn kube_client_from(path: &std::path::Path) -> kube::Client {
+    let kc = kube::config::Kubeconfig::read_from(path).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+        .await
+        .unwrap();
+    kube::Client::try_from(config).unwrap()
+}
+
+/// A POST to a control endpoint (`/_sim/...`) with a JSON body; the status code.
+pub async fn control(sim: &SimHandle, path: &str, body: &str) -> u16 {
+    http_async(
+        "POST",
+        format!("{}{path}", sim.aws_url),
+        Vec::new(),
+        body.to_string(),
+        Duration::from_secs(30),
+    )
+    .await
+    .0
+}

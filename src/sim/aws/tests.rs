@@ -165,6 +165,7 @@ pub(crate) fn article_world() -> World {
         requests: RequestLog::default(),
         faults: Faults::default(),
         timings: Timings::default(),
+        api: Default::default(),
         rng: Rng::new(7),
         engine: Default::default(),
         pace: Default::default(),

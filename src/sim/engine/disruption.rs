@@ -177,7 +177,7 @@ fn blocker(world: &World, node: &Value, pods: &[Arc<Value>]) -> Option<String> {
             ));
         }
         if let Some(b) = pdbs.first() {
-            if super::pdb::current(world, b).allowed <= 0 {
+            if super::pdb::current(b).allowed <= 0 {
                 return Some(format!(
                     "Cannot disrupt Node: pdb \"{}/{}\" prevents pod evictions",
                     namespace(b),

@@ -19,6 +19,27 @@ pub const NORMAL: &str = "Normal";
 pub const WARNING: &str = "Warning";
 
 /// Records an Event about `involved`.
+/// Emits an event unless the same (object, reason, message) was already recorded: for conditions
+/// a controller reports on every sync, without each report being a new write.
+pub fn emit_once(
+    world: &mut World,
+    involved: &Value,
+    type_: &str,
+    reason: &str,
+    message: &str,
+    component: &str,
+) {
+    let ns = match namespace(involved) {
+        "" => "default".to_string(),
+        ns => ns.to_string(),
+    };
+    let key = format!("{}/{reason}/{message}", uid(involved));
+    let ev_name = format!("{}.{:016x}", name(involved), fnv64a(key.as_bytes()));
+    if world.kube.get(Res::Events, &ns, &ev_name).is_none() {
+        emit(world, involved, type_, reason, message, component);
+    }
+}
+
 pub fn emit(
     world: &mut World,
     involved: &Value,

@@ -258,24 +258,37 @@ fn pending_pod_gets_a_node_and_empty_node_goes_away() {
         node["status"]["nodeInfo"]["kubeletVersion"],
         "v1.30.5-eks-baa6d11"
     );
+    // the pod terminates for its 30 s grace; the node, empty from the deletion on, is removed
+    // after the pool's consolidateAfter (30s), Karpenter's next poll and its 15 s validation:
+    // NotReady first, then gone, 60-120 s after the deletion
     super::delete_pod(&mut w, "default", "nginx", None);
-    advance(&mut w, 10);
+    let p = w.kube.get(Res::Pods, "default", "nginx").unwrap();
+    assert_eq!(p["metadata"]["deletionGracePeriodSeconds"], 30);
+    advance(&mut w, 29);
+    assert_eq!(w.kube.len(Res::Pods), 1, "terminating for its grace period");
+    advance(&mut w, 2);
     assert_eq!(w.kube.len(Res::Pods), 0);
-    advance(&mut w, 470);
-    assert_eq!(w.kube.len(Res::Nodes), 1);
-    advance(&mut w, 10);
-    let n = w
-        .kube
-        .iter(Res::Nodes)
-        .next()
-        .cloned()
-        .expect("the node is still there while shutting down");
+    let mut not_ready_at = None;
+    let mut gone_at = None;
+    for s in 32..=130 {
+        advance(&mut w, 1);
+        match w.kube.iter(Res::Nodes).next() {
+            Some(n) if !super::nodes::node_ready(n) && not_ready_at.is_none() => {
+                not_ready_at = Some(s)
+            }
+            None if gone_at.is_none() => gone_at = Some(s),
+            _ => {}
+        }
+    }
+    let (not_ready, gone) = (not_ready_at.unwrap(), gone_at.unwrap());
     assert!(
-        !super::nodes::node_ready(&n),
-        "node NotReady while shutting down"
+        not_ready < gone,
+        "NotReady at {not_ready}s, gone at {gone}s"
     );
-    advance(&mut w, 30);
-    assert_eq!(w.kube.len(Res::Nodes), 0);
+    assert!(
+        (60..=120).contains(&gone),
+        "gone {gone}s after the deletion"
+    );
     assert_eq!(w.kube.len(Res::NodeClaims), 0);
 }
 
@@ -355,6 +368,9 @@ fn deleting_a_deployment_collects_its_pods() {
     w.kube.delete(Res::Deployments, "default", "myapp");
     advance(&mut w, 10);
     assert_eq!(w.kube.len(Res::ReplicaSets), 0);
+    // collected pods terminate for their grace period (30 s)
+    assert!(w.kube.iter(Res::Pods).all(|p| is_terminating(p)));
+    advance(&mut w, 25);
     assert_eq!(w.kube.len(Res::Pods), 0);
 }
 
@@ -573,6 +589,12 @@ fn node_events(w: &World, node: &serde_json::Value) -> Vec<(String, String, Stri
 #[test]
 fn every_node_has_a_lease_that_goes_with_it() {
     let mut w = world();
+    // empty nodes stay (else Karpenter removes them after consolidateAfter)
+    for pool in ["general-purpose", "system"] {
+        w.kube.update(Res::NodePools, "", pool, |p| {
+            p["spec"]["disruption"]["consolidateAfter"] = json!("Never")
+        });
+    }
     seed(&mut w, "c5a.4xlarge", 2, 5760);
     advance(&mut w, 2);
     let names: Vec<String> = w

@@ -34,7 +34,7 @@ use jiff::Timestamp;
 
 use super::world::World;
 
-pub use evict::{delete_pod, evict_pod, EvictionRefusal};
+pub use evict::{delete, delete_pod, evict, evict_pod, DeleteOptions, EvictionRefusal};
 pub use nodes::seed_nodes;
 
 /// What one tick knows and collects: the time, and the earliest moment some controller wants to

@@ -1,17 +1,28 @@
-//! PodDisruptionBudget status, computed as the disruption controller does (REFERENCE §4):
-//! expected pods from the owning controllers' replicas, healthy = Ready and not terminating,
-//! desiredHealthy from minAvailable / maxUnavailable (percent rounded up), disruptionsAllowed =
-//! max(0, healthy − desired). Written only when it changes. The eviction answers live in `evict`.
+//! PodDisruptionBudget status, computed as the disruption controller does (REFERENCE §4): for a
+//! percentage or maxUnavailable, expected pods are the sum of the owning controllers' scale
+//! (a ReplicaSet's, its Deployment's, a StatefulSet's...), pods without a controller are left out
+//! with an `UnmanagedPods` warning, and a controller that cannot be found fails the budget safe (0
+//! disruptions, condition SyncFailed); for an integer minAvailable expected pods are the pods
+//! selected. Healthy = Ready, not terminating and not just evicted; desiredHealthy from
+//! minAvailable / maxUnavailable (percent rounded up); disruptionsAllowed = max(0, healthy −
+//! desired), 0 while nothing is expected. Written only when it changes, with observedGeneration
+//! and the DisruptionAllowed condition. The eviction answers live in `evict`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 
+use super::events::{self, WARNING};
 use super::pods::{is_ready, is_terminating};
-use super::util::{controller_ref, labels, name, namespace, selector_matches, str_at};
+use super::util::{
+    controller_ref, labels, name, namespace, plus, selector_matches, str_at, ts, uid,
+};
 use crate::sim::store::{Res, Store};
 use crate::sim::world::World;
+
+/// How long an evicted pod may stay in `disruptedPods` before its deletion is no longer expected.
+const DELETION_TIMEOUT_S: i64 = 120;
 
 /// The numbers in a PDB's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,64 +61,116 @@ pub fn desired_healthy(spec: &Value, expected: i64) -> i64 {
 /// The whole calculation from counts.
 pub fn budget(spec: &Value, expected: i64, healthy: i64) -> Budget {
     let desired = desired_healthy(spec, expected);
+    // nothing expected (yet): safe until the controller sees the pods
+    let allowed = if expected <= 0 {
+        0
+    } else {
+        (healthy - desired).max(0)
+    };
     Budget {
         expected,
         healthy,
         desired,
-        allowed: (healthy - desired).max(0),
+        allowed,
     }
 }
 
-/// The scale a pod's controller asks for: a ReplicaSet's replicas, or its Deployment's when it has
-/// one. Pods without a controller count as one each.
-fn controller_scale(store: &Store, pod: &Value) -> Option<(String, i64)> {
-    let r = controller_ref(pod)?;
-    let ns = namespace(pod);
-    let owner_name = r["name"].as_str()?;
-    let res = match r["kind"].as_str()? {
-        "ReplicaSet" => Res::ReplicaSets,
-        "Deployment" => Res::Deployments,
-        _ => return None,
+/// The group of an `apiVersion` ("apps/v1" → "apps", "v1" → "").
+fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// The object a pod's controllerRef names, if the store holds that kind and that object.
+fn owner(store: &Store, ns: &str, r: &Value) -> Option<Arc<Value>> {
+    let group = group_of(r["apiVersion"].as_str().unwrap_or(""));
+    let kind = r["kind"].as_str()?;
+    let res = Res::all()
+        .iter()
+        .copied()
+        .find(|res| res.info().kind == kind && res.info().group == group)?;
+    let obj = store.get(res, ns, r["name"].as_str()?)?;
+    (uid(&obj) == r["uid"].as_str().unwrap_or(uid(&obj))).then_some(obj)
+}
+
+/// Kinds whose scale is `spec.replicas` (default 1), as the disruption controller's finders know
+/// them; other kinds count only when they have a `spec.replicas` (a scale subresource).
+fn scalable(obj: &Value) -> Option<i64> {
+    match obj["spec"]["replicas"].as_i64() {
+        Some(n) => Some(n),
+        None => matches!(
+            obj["kind"].as_str(),
+            Some("ReplicaSet" | "Deployment" | "StatefulSet" | "ReplicationController")
+        )
+        .then_some(1),
+    }
+}
+
+/// The controller a pod's scale comes from and that scale: a ReplicaSet's Deployment when it has
+/// one, else the ReplicaSet, StatefulSet, ... itself. `Ok(None)`: the pod has no controller;
+/// `Err`: it has one the controller cannot find or scale.
+fn controller_scale(store: &Store, pod: &Value) -> Result<Option<(String, i64)>, String> {
+    let Some(r) = controller_ref(pod) else {
+        return Ok(None);
     };
-    let owner = store.get(res, ns, owner_name)?;
-    if res == Res::ReplicaSets {
-        if let Some(d) = controller_ref(&owner).filter(|d| d["kind"] == "Deployment") {
-            if let Some(dep) = store.get(Res::Deployments, ns, d["name"].as_str().unwrap_or("")) {
-                return Some((
-                    super::util::uid(&dep).to_string(),
-                    dep["spec"]["replicas"].as_i64().unwrap_or(1),
-                ));
-            }
+    let ns = namespace(pod);
+    let no_controller = || format!("found no controllers for pod \"{}\"", name(pod));
+    let obj = owner(store, ns, r).ok_or_else(no_controller)?;
+    if obj["kind"] == "ReplicaSet" {
+        if let Some(d) = controller_ref(&obj).filter(|d| d["kind"] == "Deployment") {
+            let dep = owner(store, ns, d).ok_or_else(no_controller)?;
+            let n = scalable(&dep).ok_or_else(no_controller)?;
+            return Ok(Some((uid(&dep).to_string(), n)));
         }
     }
-    Some((
-        super::util::uid(&owner).to_string(),
-        owner["spec"]["replicas"].as_i64().unwrap_or(1),
-    ))
+    let n = scalable(&obj).ok_or_else(no_controller)?;
+    Ok(Some((uid(&obj).to_string(), n)))
 }
 
-/// Computes a PDB's budget from the pods it selects.
-pub fn compute(store: &Store, pdb: &Value, pods: &[Arc<Value>]) -> Budget {
+/// What the disruption controller makes of a budget's pods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Computed {
+    pub budget: Budget,
+    /// Selected pods that no controller owns (left out of expectedPods).
+    pub unmanaged: Vec<String>,
+}
+
+/// Computes a PDB's budget from the pods it selects; `disrupted` are the pods an eviction was
+/// just granted for (not counted healthy). `Err` is why the expected count cannot be known.
+pub fn compute(
+    store: &Store,
+    pdb: &Value,
+    pods: &[Arc<Value>],
+    disrupted: &BTreeMap<String, Value>,
+) -> Result<Computed, String> {
+    let spec = &pdb["spec"];
+    let healthy = pods
+        .iter()
+        .filter(|p| is_ready(p) && !is_terminating(p) && !disrupted.contains_key(name(p)))
+        .count() as i64;
+    let by_count = spec["maxUnavailable"].is_null()
+        && (spec["minAvailable"].is_number() || spec["minAvailable"].is_null());
+    if by_count {
+        let expected = pods.len() as i64;
+        return Ok(Computed {
+            budget: budget(spec, expected, healthy),
+            unmanaged: Vec::new(),
+        });
+    }
     let mut controllers: BTreeMap<String, i64> = BTreeMap::new();
-    let mut bare = 0;
-    let mut healthy = 0;
+    let mut unmanaged = Vec::new();
     for p in pods {
-        match controller_scale(store, p) {
+        match controller_scale(store, p)? {
             Some((uid, n)) => {
                 controllers.insert(uid, n);
             }
-            None => {
-                if !is_terminating(p) {
-                    bare += 1
-                }
-            }
-        }
-        if is_ready(p) && !is_terminating(p) {
-            healthy += 1;
+            None => unmanaged.push(name(p).to_string()),
         }
     }
-    let expected = controllers.values().sum::<i64>() + bare;
-    budget(&pdb["spec"], expected, healthy)
+    let expected = controllers.values().sum::<i64>();
+    Ok(Computed {
+        budget: budget(spec, expected, healthy),
+        unmanaged,
+    })
 }
 
 /// Pods of `namespace` a PDB selects (an empty selector selects all of them, as in policy/v1).
@@ -156,6 +219,29 @@ pub fn write_status(pdb: &mut Value, b: &Budget, now: &str) {
     });
 }
 
+/// The disruption controller's fail-safe status when the expected count cannot be computed: no
+/// disruption allowed, the reason in the DisruptionAllowed condition.
+pub fn write_fail_safe(pdb: &mut Value, why: &str, now: &str) {
+    let observed = pdb["status"]["observedGeneration"].clone();
+    if !pdb["status"].is_object() {
+        pdb["status"] = json!({});
+    }
+    pdb["status"]["disruptionsAllowed"] = json!(0);
+    let old = super::util::condition(&pdb["status"]["conditions"], "DisruptionAllowed").cloned();
+    let transition = match &old {
+        Some(c) if c["status"] == "False" => c["lastTransitionTime"].clone(),
+        _ => json!(now),
+    };
+    pdb["status"]["conditions"] = json!([{
+        "type": "DisruptionAllowed",
+        "status": "False",
+        "reason": "SyncFailed",
+        "message": why,
+        "observedGeneration": observed,
+        "lastTransitionTime": transition,
+    }]);
+}
+
 /// Recomputes every PDB's status; writes only those that changed. Each namespace's pods are read
 /// once and checked against that namespace's budgets.
 pub fn run(world: &mut World) {
@@ -201,16 +287,32 @@ pub fn run(world: &mut World) {
     }
     for (pdb, pods) in pdbs.into_iter().zip(selected) {
         let ns = namespace(&pdb).to_string();
-        let b = compute(&world.kube, &pdb, &pods);
-        let mut next = (*pdb).clone();
-        // evicted pods leave disruptedPods once they are terminating or gone
-        if let Some(d) = next["status"]["disruptedPods"].as_object_mut() {
-            d.retain(|pod_name, _| {
-                pods.iter()
-                    .any(|p| name(p) == pod_name && !is_terminating(p))
-            });
+        // evictions the controller no longer expects to see through: the pod is terminating or
+        // gone, or its deletion is overdue
+        let mut disrupted: BTreeMap<String, Value> = BTreeMap::new();
+        if let Some(d) = pdb["status"]["disruptedPods"].as_object() {
+            for (pod_name, at) in d {
+                let live = pods
+                    .iter()
+                    .any(|p| name(p) == pod_name && !is_terminating(p));
+                let due = at
+                    .as_str()
+                    .and_then(ts)
+                    .is_some_and(|t| plus(t, DELETION_TIMEOUT_S) > world.now);
+                if live && due {
+                    disrupted.insert(pod_name.clone(), at.clone());
+                }
+            }
         }
-        write_status(&mut next, &b, &now);
+        let mut next = (*pdb).clone();
+        let outcome = compute(&world.kube, &pdb, &pods, &disrupted);
+        match &outcome {
+            Ok(c) => {
+                next["status"]["disruptedPods"] = json!(disrupted);
+                write_status(&mut next, &c.budget, &now);
+            }
+            Err(why) => write_fail_safe(&mut next, why, &now),
+        }
         if next["status"] != pdb["status"] {
             let status = next["status"].clone();
             world
@@ -219,23 +321,46 @@ pub fn run(world: &mut World) {
                     v["status"] = status
                 });
         }
+        // reported on every sync; recorded once per distinct message
+        let message = match &outcome {
+            Ok(c) if !c.unmanaged.is_empty() => Some(("UnmanagedPods", format!(
+                "Pods selected by this PodDisruptionBudget (selector: {}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set \".spec.minAvailable\" field of the PDB to an integer value.",
+                selector_text(&pdb["spec"]["selector"])
+            ))),
+            Err(why) => Some((
+                "CalculateExpectedPodCountFailed",
+                format!("Failed to calculate the number of expected pods: {why}"),
+            )),
+            Ok(_) => None,
+        };
+        if let Some((reason, msg)) = message {
+            events::emit_once(world, &pdb, WARNING, reason, &msg, "controllermanager");
+        }
     }
 }
 
-/// The PDB status as the eviction path needs it: the stored one when current, else computed now.
-pub fn current(world: &World, pdb: &Value) -> Budget {
-    let observed = pdb["status"]["observedGeneration"].as_i64();
-    let generation = pdb["metadata"]["generation"].as_i64().unwrap_or(1);
-    if observed == Some(generation) {
-        let n = |k: &str| pdb["status"][k].as_i64().unwrap_or(0);
-        Budget {
-            expected: n("expectedPods"),
-            healthy: n("currentHealthy"),
-            desired: n("desiredHealthy"),
-            allowed: n("disruptionsAllowed"),
-        }
-    } else {
-        compute(&world.kube, pdb, &selected_pods(&world.kube, pdb))
+/// A label selector as the controller prints it in messages (Go's `%v` of the struct).
+fn selector_text(sel: &Value) -> String {
+    let labels: Vec<String> = sel["matchLabels"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}:{}", v.as_str().unwrap_or("")))
+                .collect()
+        })
+        .unwrap_or_default();
+    format!("&LabelSelector{{MatchLabels:map[string]string{{{}}},MatchExpressions:[]LabelSelectorRequirement{{}},}}", labels.join(","))
+}
+
+/// The PDB's status as the disruption controller last wrote it (what Karpenter and the eviction
+/// subresource read).
+pub fn current(pdb: &Value) -> Budget {
+    let n = |k: &str| pdb["status"][k].as_i64().unwrap_or(0);
+    Budget {
+        expected: n("expectedPods"),
+        healthy: n("currentHealthy"),
+        desired: n("desiredHealthy"),
+        allowed: n("disruptionsAllowed"),
     }
 }
 

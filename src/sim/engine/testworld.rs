@@ -72,6 +72,7 @@ pub fn world() -> World {
         requests: RequestLog::default(),
         faults: Default::default(),
         timings: Timings::default(),
+        api: Default::default(),
         rng: Rng::new(42),
         engine: Default::default(),
         pace: Default::default(),

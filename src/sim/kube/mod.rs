@@ -1,7 +1,9 @@
-//! The emulated Kubernetes API server: plain HTTP on loopback, any bearer token accepted. This file
-//! routes requests (discovery, health, resources) and applies what every request gets: the request
-//! log entry and faults. Reads, watches, writes and printing live in the sibling modules.
+//! The emulated Kubernetes API server: plain HTTP on loopback, bearer tokens checked as EKS does
+//! (`auth`). This file routes requests (discovery, health, resources) and applies what every
+//! request gets: authentication, the request log entry and faults. Reads, watches, writes and
+//! printing live in the sibling modules.
 
+mod auth;
 mod builtins;
 mod defaults;
 mod discovery;
@@ -165,6 +167,7 @@ async fn handle(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Response, ApiError> {
+    auth::authenticate(&lock(shared), headers)?;
     let path = uri.path();
     if let Some(doc) = discovery_doc(path) {
         if method != Method::GET {
@@ -220,7 +223,7 @@ async fn handle(
         },
         "create" if t.res.info().is_virtual() => reviews::create(shared, &t, body),
         "create" => write::create(shared, &t, &q, body),
-        "evict" => subres::evict(shared, &t, body),
+        "evict" => subres::evict(shared, &t, &q, body),
         "update" if t.sub.as_deref() == Some("scale") => {
             subres::update_scale(shared, &t, &q, None, body)
         }

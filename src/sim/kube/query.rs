@@ -90,7 +90,7 @@ impl Query {
                     )
                 }
                 "includeObject" => q.include_object = Some(v),
-                "dryRun" => q.dry_run = !v.is_empty(),
+                "dryRun" => q.dry_run |= dry_run_value(&v)?,
                 "sendInitialEvents" => {
                     q.send_initial_events = truthy(&v);
                     q.send_initial_events_given = Some(truthy(&v));
@@ -175,6 +175,26 @@ impl Query {
                 .map_err(|_| format!("invalid resource version: {s:?}")),
         }
     }
+}
+
+/// One `dryRun` value: `All` (the only one the API server knows) or empty.
+fn dry_run_value(v: &str) -> Result<bool, String> {
+    match v {
+        "" => Ok(false),
+        "All" => Ok(true),
+        other => Err(format!(
+            "Invalid dry run value: dryRun: Unsupported value: \"{other}\": supported values: \"All\""
+        )),
+    }
+}
+
+/// The `dryRun` list of a DeleteOptions body (absent: no dry run).
+pub fn dry_run_values(v: &serde_json::Value) -> Result<bool, String> {
+    let mut dry = false;
+    for item in v.as_array().into_iter().flatten() {
+        dry |= dry_run_value(item.as_str().unwrap_or("?"))?;
+    }
+    Ok(dry)
 }
 
 /// The representation a client asked for in `Accept`.

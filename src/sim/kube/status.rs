@@ -59,9 +59,15 @@ impl IntoResponse for ApiError {
             self.to_status().to_string(),
         )
             .into_response();
-        if self.code == 429 {
+        // the API server turns details.retryAfterSeconds into the Retry-After header
+        let retry = self
+            .details
+            .as_ref()
+            .and_then(|d| d["retryAfterSeconds"].as_u64())
+            .filter(|&s| s > 0);
+        if let Some(secs) = retry {
             resp.headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
         }
         resp
     }

@@ -7,44 +7,23 @@ use serde_json::{json, Value};
 
 use super::list::value_response;
 use super::paths::Target;
-use super::query::Query;
+use super::query::{self, Query};
 use super::status::{self, ApiError};
 use super::write::{parse_body, patched, store_update};
-use crate::sim::engine;
+use crate::sim::engine::{self, evict::DeleteOptions};
 use crate::sim::store::Res;
-use crate::sim::world::{lock, Shared, World};
+use crate::sim::world::{lock, Shared};
 use axum::response::Response;
 
-/// The disruption budget cause the API server attaches to a 429.
-fn budget_cause(w: &World, namespace: &str, pod: &Value) -> Option<String> {
-    let labels = pod["metadata"]["labels"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    w.kube
-        .list(Res::PodDisruptionBudgets, Some(namespace))
-        .into_iter()
-        .find(|pdb| {
-            let sel = &pdb["spec"]["selector"];
-            let ml_ok = sel["matchLabels"]
-                .as_object()
-                .is_none_or(|m| m.iter().all(|(k, v)| labels.get(k) == Some(v)));
-            sel.is_object() && ml_ok
-        })
-        .map(|pdb| {
-            format!(
-                "The disruption budget {} needs {} healthy pods and has {} currently",
-                pdb["metadata"]["name"].as_str().unwrap_or(""),
-                pdb["status"]["desiredHealthy"].as_i64().unwrap_or(0),
-                pdb["status"]["currentHealthy"].as_i64().unwrap_or(0)
-            )
-        })
-}
-
-/// POST pods/{name}/eviction.
-pub fn evict(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response, ApiError> {
+/// POST pods/{name}/eviction. The Eviction's `deleteOptions` (grace period, dry run) apply, as do
+/// the request's `gracePeriodSeconds` and `dryRun` parameters.
+pub fn evict(shared: &Shared, t: &Target, q: &Query, body: &[u8]) -> Result<Response, ApiError> {
     let name = t.name.as_deref().unwrap_or("");
     let ns = t.namespace.as_deref().unwrap_or("default");
+    let mut opts = DeleteOptions {
+        grace_seconds: q.grace_period_seconds,
+        dry_run: q.dry_run,
+    };
     if !body.is_empty() {
         let ev = parse_body(body)?;
         if let Some(kind) = ev["kind"].as_str() {
@@ -61,23 +40,27 @@ pub fn evict(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response, ApiEr
                 ));
             }
         }
+        let del = &ev["deleteOptions"];
+        opts.grace_seconds = opts.grace_seconds.or(del["gracePeriodSeconds"].as_i64());
+        opts.dry_run |= query::dry_run_values(&del["dryRun"]).map_err(status::bad_request)?;
     }
     let mut w = lock(shared);
-    let pod = w
-        .kube
-        .get(Res::Pods, ns, name)
-        .ok_or_else(|| status::not_found(Res::Pods, name))?;
-    match engine::evict_pod(&mut w, ns, name) {
+    match engine::evict(&mut w, ns, name, opts) {
         Ok(_) => Ok(value_response(
             201,
             &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),
         )),
         Err(r) if r.code == 429 => {
-            let mut causes = Vec::new();
-            if let Some(m) = budget_cause(&w, ns, &pod) {
-                causes.push(json!({"reason": "DisruptionBudget", "message": m}));
+            let causes: Vec<Value> = r
+                .cause
+                .iter()
+                .map(|m| json!({"reason": "DisruptionBudget", "message": m}))
+                .collect();
+            let mut details = json!({"causes": causes});
+            if let Some(s) = r.retry_after {
+                details["retryAfterSeconds"] = json!(s);
             }
-            Err(ApiError::new(429, r.reason, r.message).with_details(json!({"causes": causes})))
+            Err(ApiError::new(429, r.reason, r.message).with_details(details))
         }
         Err(r) if r.code == 500 => Err(ApiError::new(
             500,

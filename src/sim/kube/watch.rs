@@ -1,10 +1,11 @@
 //! Watches: a chunked stream of newline-delimited JSON events with the API server's
 //! resourceVersion semantics (replay from the log, or synthetic ADDED events when no version is
-//! given), selectors applied per event (objects that stop matching are sent as DELETED),
-//! bookmarks, `timeoutSeconds`, `410 Expired` for compacted versions and lagging watchers, and
-//! streams cut on demand (`/_sim/watches/cut`). Table-typed events for kubectl.
+//! given), selectors applied per event as the watch cache does (an object that leaves the selection
+//! is sent as DELETED, one that enters it as ADDED, also when replaying from a resourceVersion),
+//! bookmarks about once a minute and just before the timeout, `timeoutSeconds` or the server's
+//! randomised default timeout, `410 Expired` for compacted versions, lagging watchers terminated,
+//! and streams cut on demand (`/_sim/watches/cut`). Table-typed events for kubectl.
 
-use std::collections::HashSet;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,20 +16,21 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
 
-use super::list::{key_of, render_one, scan};
+use super::list::{render_one, scan};
 use super::paths::Target;
 use super::query::{Query, Repr};
 use super::selectors::Selectors;
 use super::status::{self, ApiError};
 use super::table::Include;
-use crate::sim::store::{EventType, Key, Res, WatchEvent};
+use crate::sim::store::{EventType, Res, WatchEvent};
 use crate::sim::world::{lock, Shared};
 
 /// How often open streams check for cuts and closed clients.
 const CHECK_EVERY: Duration = Duration::from_millis(250);
-/// How often bookmarks are sent to watchers that asked for them.
-const BOOKMARK_EVERY: Duration = Duration::from_secs(1);
+/// How long before its timeout a watch gets its last bookmark (as the watch cache does).
+const BOOKMARK_BEFORE_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Serialize)]
 struct Line<'a> {
@@ -52,46 +54,44 @@ fn gone_line(requested: u64, current: u64) -> Bytes {
 struct Filter {
     namespace: Option<String>,
     sel: Selectors,
-    /// Keys of objects currently matching the selectors (only tracked when there are selectors).
-    tracked: Option<HashSet<Key>>,
 }
 
 impl Filter {
-    fn event(&mut self, kind: EventType, obj: &Value) -> Option<&'static str> {
+    /// The event type this watcher sees for a change, and the object it carries. With selectors,
+    /// the object before and after the change are matched, as the watch cache does: entering the
+    /// selection is ADDED, leaving it DELETED (carrying the object as it was, at the change's
+    /// resourceVersion), staying in it MODIFIED.
+    fn event(
+        &self,
+        kind: EventType,
+        obj: &Arc<Value>,
+        prev: Option<&Arc<Value>>,
+    ) -> Option<(&'static str, Arc<Value>)> {
         if let Some(ns) = &self.namespace {
             if obj["metadata"]["namespace"].as_str() != Some(ns.as_str()) {
                 return None;
             }
         }
-        let Some(set) = self.tracked.as_mut() else {
-            return Some(kind.as_str());
+        if self.sel.is_empty() {
+            return Some((kind.as_str(), obj.clone()));
+        }
+        let now_in = kind != EventType::Deleted && self.sel.matches(obj);
+        let was_in = match kind {
+            EventType::Added => false,
+            // a deletion's object is the last state: it was in if that matched
+            EventType::Deleted => self.sel.matches(prev.unwrap_or(obj)),
+            EventType::Modified => prev.is_some_and(|p| self.sel.matches(p)),
         };
-        let matches = self.sel.matches(obj);
-        let key = key_of(obj);
-        let was = set.contains(&key);
-        match kind {
-            EventType::Added if matches => {
-                set.insert(key);
-                Some("ADDED")
+        match (was_in, now_in) {
+            (false, true) => Some(("ADDED", obj.clone())),
+            (true, true) => Some(("MODIFIED", obj.clone())),
+            (true, false) if kind == EventType::Deleted => Some(("DELETED", obj.clone())),
+            (true, false) => {
+                let mut last = (**prev.unwrap_or(obj)).clone();
+                last["metadata"]["resourceVersion"] = obj["metadata"]["resourceVersion"].clone();
+                Some(("DELETED", Arc::new(last)))
             }
-            EventType::Added => None,
-            EventType::Modified => match (was, matches) {
-                (true, true) => Some("MODIFIED"),
-                (false, true) => {
-                    set.insert(key);
-                    Some("ADDED")
-                }
-                (true, false) => {
-                    set.remove(&key);
-                    Some("DELETED")
-                }
-                (false, false) => None,
-            },
-            EventType::Deleted if was || matches => {
-                set.remove(&key);
-                Some("DELETED")
-            }
-            EventType::Deleted => None,
+            (false, false) => None,
         }
     }
 }
@@ -164,7 +164,7 @@ pub fn watch(shared: &Shared, t: &Target, q: &Query, repr: Repr) -> Result<Respo
     let namespace = t.namespace.clone();
     let res = t.res;
 
-    let (rx, initial, cuts, start_rv, tracked) = {
+    let (rx, initial, cuts, start_rv, settings) = {
         let mut w = lock(shared);
         let current = w.kube.rv();
         if w.faults.take_gone() {
@@ -173,7 +173,7 @@ pub fn watch(shared: &Shared, t: &Target, q: &Query, repr: Repr) -> Result<Respo
             return Ok(stream_response(body, repr));
         }
         let rx = w.kube.subscribe();
-        let initial: Vec<(EventType, Arc<Value>)> = match from {
+        let initial: Vec<Initial> = match from {
             None => {
                 let (objs, _) = scan(
                     &w.kube,
@@ -183,10 +183,10 @@ pub fn watch(shared: &Shared, t: &Target, q: &Query, repr: Repr) -> Result<Respo
                     |_| true,
                     usize::MAX,
                 );
-                objs.into_iter().map(|o| (EventType::Added, o)).collect()
+                objs.into_iter().map(Initial::Object).collect()
             }
             Some(rv) => match w.kube.events_since(res, rv) {
-                Ok(evs) => evs.iter().map(|e| (e.kind, e.object.clone())).collect(),
+                Ok(evs) => evs.into_iter().map(Initial::Event).collect(),
                 Err(_compacted) => {
                     let (tx, body) = mpsc::channel(1);
                     let _ = tx.try_send(gone_line(rv, current));
@@ -194,31 +194,16 @@ pub fn watch(shared: &Shared, t: &Target, q: &Query, repr: Repr) -> Result<Respo
                 }
             },
         };
-        // With selectors, remember what matches now so changes out of the selection become DELETED.
-        let tracked = if sel.is_empty() {
-            None
-        } else if from.is_none() {
-            Some(HashSet::new())
-        } else {
-            let (objs, _) = scan(
-                &w.kube,
-                res,
-                namespace.as_deref(),
-                (String::new(), String::new()),
-                |o| sel.matches(o),
-                usize::MAX,
-            );
-            let set: HashSet<Key> = objs.iter().map(|o| key_of(o)).collect();
-            Some(set)
-        };
-        (rx, initial, w.faults.watch_cuts, current, tracked)
+        (
+            rx,
+            initial,
+            w.faults.watch_cuts,
+            current,
+            w.api.settings.clone(),
+        )
     };
 
-    let filter = Filter {
-        namespace,
-        sel,
-        tracked,
-    };
+    let filter = Filter { namespace, sel };
     let render = Render {
         res,
         repr,
@@ -227,8 +212,9 @@ pub fn watch(shared: &Shared, t: &Target, q: &Query, repr: Repr) -> Result<Respo
     };
     let opts = StreamOpts {
         bookmarks: q.allow_bookmarks,
+        bookmark_every: Duration::from_secs(settings.bookmark_interval_s.max(1)),
         initial_end: q.send_initial_events && from.is_none() && q.allow_bookmarks,
-        timeout: q.timeout_seconds.map(Duration::from_secs),
+        timeout: watch_timeout(q.timeout_seconds, settings.min_request_timeout_s),
         cuts,
         start_rv,
     };
@@ -237,10 +223,50 @@ pub fn watch(shared: &Shared, t: &Target, q: &Query, repr: Repr) -> Result<Respo
     Ok(stream_response(body, repr))
 }
 
+/// What a watch starts with: the current objects (no resourceVersion given), or the logged events
+/// since the one given.
+enum Initial {
+    Object(Arc<Value>),
+    Event(Arc<WatchEvent>),
+}
+
+/// How long a watch may stay open: `timeoutSeconds` when the client gives one (0 counts as none),
+/// else, as kube-apiserver does, a random time between `--min-request-timeout` and twice that, so
+/// that clients' re-watches spread out.
+fn watch_timeout(requested: Option<u64>, min_request_timeout_s: u64) -> Duration {
+    match requested.filter(|&t| t > 0) {
+        Some(t) => Duration::from_secs(t),
+        None => Duration::from_secs(min_request_timeout_s.max(1)).mul_f64(1.0 + unit_random()),
+    }
+}
+
+/// A number in [0, 1) from the process's hash randomness: watch timeouts need spread, not the
+/// world's deterministic generator (whose sequence names objects).
+fn unit_random() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
+    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// When the next bookmark is due after `from`: a bookmark interval later, but no later than
+/// 2 s before the deadline; none once that moment has passed (as the watch cache schedules them).
+fn next_bookmark(from: Instant, every: Duration, deadline: Instant) -> Option<Instant> {
+    let last_call = deadline.checked_sub(BOOKMARK_BEFORE_TIMEOUT)?;
+    let at = (from + every).min(last_call);
+    (at > from).then_some(at)
+}
+
 struct StreamOpts {
     bookmarks: bool,
+    bookmark_every: Duration,
     initial_end: bool,
-    timeout: Option<Duration>,
+    timeout: Duration,
     cuts: u64,
     start_rv: u64,
 }
@@ -248,15 +274,21 @@ struct StreamOpts {
 async fn run(
     shared: Shared,
     mut rx: broadcast::Receiver<Arc<WatchEvent>>,
-    initial: Vec<(EventType, Arc<Value>)>,
-    mut filter: Filter,
+    initial: Vec<Initial>,
+    filter: Filter,
     mut render: Render,
     opts: StreamOpts,
     tx: mpsc::Sender<Bytes>,
 ) {
-    for (kind, obj) in &initial {
-        if let Some(ty) = filter.event(*kind, obj) {
-            if tx.send(render.event(&shared, ty, obj)).await.is_err() {
+    let started = Instant::now();
+    let deadline_at = started + opts.timeout;
+    for item in &initial {
+        let picked = match item {
+            Initial::Object(obj) => filter.event(EventType::Added, obj, None),
+            Initial::Event(ev) => filter.event(ev.kind, &ev.object, ev.previous.as_ref()),
+        };
+        if let Some((ty, obj)) = picked {
+            if tx.send(render.event(&shared, ty, &obj)).await.is_err() {
                 return;
             }
         }
@@ -265,11 +297,14 @@ async fn run(
     if opts.initial_end && tx.send(render.bookmark(seen_rv, true)).await.is_err() {
         return;
     }
-    let deadline = tokio::time::sleep(opts.timeout.unwrap_or(Duration::from_secs(365 * 86400)));
+    let deadline = tokio::time::sleep_until(deadline_at);
     tokio::pin!(deadline);
     let mut check = tokio::time::interval(CHECK_EVERY);
-    let mut bookmark = tokio::time::interval(BOOKMARK_EVERY);
-    bookmark.tick().await;
+    let mut bookmark_at =
+        next_bookmark(Instant::now(), opts.bookmark_every, deadline_at).filter(|_| opts.bookmarks);
+    let far = deadline_at + Duration::from_secs(86400);
+    let bookmark = tokio::time::sleep_until(bookmark_at.unwrap_or(far));
+    tokio::pin!(bookmark);
     loop {
         tokio::select! {
             ev = rx.recv() => match ev {
@@ -281,23 +316,24 @@ async fn run(
                     if ev.res != render.res {
                         continue;
                     }
-                    if let Some(ty) = filter.event(ev.kind, &ev.object) {
-                        if tx.send(render.event(&shared, ty, &ev.object)).await.is_err() {
+                    if let Some((ty, obj)) = filter.event(ev.kind, &ev.object, ev.previous.as_ref()) {
+                        if tx.send(render.event(&shared, ty, &obj)).await.is_err() {
                             return;
                         }
                     }
                 }
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    let current = lock(&shared).kube.rv();
-                    let _ = tx.send(gone_line(seen_rv, current)).await;
-                    return;
-                }
+                // A watcher that fell behind the event stream is terminated, as the watch cache
+                // does with an unresponsive watcher: the stream ends (no ERROR event) and the
+                // client re-watches from the last resourceVersion it saw.
+                Err(broadcast::error::RecvError::Lagged(_)) => return,
                 Err(broadcast::error::RecvError::Closed) => return,
             },
-            _ = bookmark.tick(), if opts.bookmarks => {
+            _ = &mut bookmark, if bookmark_at.is_some() => {
                 if tx.send(render.bookmark(seen_rv, false)).await.is_err() {
                     return;
                 }
+                bookmark_at = next_bookmark(Instant::now(), opts.bookmark_every, deadline_at);
+                bookmark.as_mut().reset(bookmark_at.unwrap_or(far));
             }
             _ = check.tick() => {
                 let ended = {
@@ -317,26 +353,62 @@ async fn run(
 mod tests {
     use super::*;
 
+    fn pod(ns: &str, app: &str, rv: &str) -> Arc<Value> {
+        Arc::new(
+            json!({"metadata": {"name": "a", "namespace": ns, "resourceVersion": rv,
+            "labels": {"app": app}}}),
+        )
+    }
+
     #[test]
     fn objects_leaving_the_selection_are_deleted() {
-        let mut f = Filter {
+        let f = Filter {
             namespace: Some("default".into()),
             sel: Selectors::parse(Some("app=web"), None).unwrap(),
-            tracked: Some(HashSet::new()),
         };
-        let web =
-            json!({"metadata": {"name": "a", "namespace": "default", "labels": {"app": "web"}}});
-        let other =
-            json!({"metadata": {"name": "a", "namespace": "default", "labels": {"app": "db"}}});
-        let elsewhere =
-            json!({"metadata": {"name": "a", "namespace": "x", "labels": {"app": "web"}}});
-        assert_eq!(f.event(EventType::Added, &web), Some("ADDED"));
-        assert_eq!(f.event(EventType::Added, &elsewhere), None);
-        assert_eq!(f.event(EventType::Modified, &web), Some("MODIFIED"));
-        assert_eq!(f.event(EventType::Modified, &other), Some("DELETED"));
-        assert_eq!(f.event(EventType::Modified, &other), None);
-        assert_eq!(f.event(EventType::Modified, &web), Some("ADDED"));
-        assert_eq!(f.event(EventType::Deleted, &web), Some("DELETED"));
+        let web = pod("default", "web", "5");
+        let other = pod("default", "db", "6");
+        let ty = |kind, obj: &Arc<Value>, prev: Option<&Arc<Value>>| {
+            f.event(kind, obj, prev).map(|(t, _)| t)
+        };
+        assert_eq!(ty(EventType::Added, &web, None), Some("ADDED"));
+        assert_eq!(ty(EventType::Added, &pod("x", "web", "5"), None), None);
+        assert_eq!(ty(EventType::Modified, &web, Some(&web)), Some("MODIFIED"));
+        // leaving: DELETED, carrying the object as it was at the change's resourceVersion
+        let (t, obj) = f.event(EventType::Modified, &other, Some(&web)).unwrap();
+        assert_eq!(t, "DELETED");
+        assert_eq!(obj["metadata"]["labels"]["app"], "web");
+        assert_eq!(obj["metadata"]["resourceVersion"], "6");
+        assert_eq!(ty(EventType::Modified, &other, Some(&other)), None);
+        assert_eq!(ty(EventType::Modified, &web, Some(&other)), Some("ADDED"));
+        assert_eq!(ty(EventType::Deleted, &web, Some(&web)), Some("DELETED"));
+        assert_eq!(ty(EventType::Deleted, &other, Some(&other)), None);
+    }
+
+    #[test]
+    fn timeouts_and_bookmarks_follow_the_api_server() {
+        assert_eq!(watch_timeout(Some(290), 1800), Duration::from_secs(290));
+        for requested in [None, Some(0)] {
+            let t = watch_timeout(requested, 1800);
+            assert!(
+                t >= Duration::from_secs(1800) && t < Duration::from_secs(3600),
+                "{t:?}"
+            );
+        }
+        let now = Instant::now();
+        let minute = Duration::from_secs(60);
+        // long watch: a minute apart
+        let deadline = now + Duration::from_secs(290);
+        assert_eq!(next_bookmark(now, minute, deadline), Some(now + minute));
+        // short watch: one bookmark 2 s before the end, then none
+        let deadline = now + Duration::from_secs(5);
+        let last = next_bookmark(now, minute, deadline).unwrap();
+        assert_eq!(last, now + Duration::from_secs(3));
+        assert_eq!(next_bookmark(last, minute, deadline), None);
+        assert_eq!(
+            next_bookmark(now, minute, now + Duration::from_secs(1)),
+            None
+        );
     }
 
     #[test]

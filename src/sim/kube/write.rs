@@ -1,6 +1,7 @@
 //! Writes on whole objects: create (POST), replace (PUT), patch (PATCH) and delete (DELETE), with
 //! the API server's preconditions (namespace exists, names agree, resourceVersion conflicts) and
-//! status-subresource rules. Pods are deleted through the engine (graceful termination).
+//! status-subresource rules. Pods are deleted through the engine (graceful termination). With
+//! `dryRun=All` every write answers what it would have stored and stores nothing.
 
 use serde_json::{json, Value};
 
@@ -8,7 +9,7 @@ use super::defaults::{has_status_subresource, prepare_create};
 use super::list::value_response;
 use super::patch::{self, PatchKind};
 use super::paths::Target;
-use super::query::Query;
+use super::query::{self, Query};
 use super::status::{self, ApiError};
 use crate::sim::engine;
 use crate::sim::store::Res;
@@ -89,10 +90,8 @@ pub fn create(shared: &Shared, t: &Target, q: &Query, body: &[u8]) -> Result<Res
     let mut w = lock(shared);
     namespace_exists(&w, &ns)?;
     if q.dry_run {
-        if !name.is_empty() && w.kube.get(t.res, &ns, &name).is_some() {
-            return Err(status::already_exists(t.res, &name));
-        }
-        return Ok(value_response(201, &obj));
+        let preview = preview_create(&w, t.res, obj)?;
+        return Ok(value_response(201, &preview));
     }
     let now = w.now;
     let created = w
@@ -100,6 +99,71 @@ pub fn create(shared: &Shared, t: &Target, q: &Query, body: &[u8]) -> Result<Res
         .create(t.res, obj, now)
         .map_err(|e| status::from_store(t.res, &name, e))?;
     Ok(value_response(201, &created))
+}
+
+/// What a create would store, without storing it (nor drawing on the store's deterministic
+/// names and uids): kind and apiVersion, the name from `generateName`, a uid, the creation time,
+/// generation 1 and no resourceVersion, as the API server answers a dry-run create.
+fn preview_create(w: &World, res: Res, mut obj: Value) -> Result<Value, ApiError> {
+    let info = res.info();
+    let ns = obj["metadata"]["namespace"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let mut name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+    if name.is_empty() {
+        let prefix = obj["metadata"]["generateName"].as_str().unwrap_or("");
+        if prefix.is_empty() {
+            return Err(status::invalid(
+                res,
+                "",
+                "metadata.name: Required value: name or generateName is required",
+            ));
+        }
+        name = format!("{prefix}{}", &scratch_hex(10)[..5]);
+    }
+    if w.kube.get(res, &ns, &name).is_some() {
+        return Err(status::already_exists(res, &name));
+    }
+    if !crate::sim::store::is_dns_name(&name) {
+        return Err(status::invalid(
+            res,
+            &name,
+            &format!("metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"),
+        ));
+    }
+    let h = scratch_hex(32);
+    obj["apiVersion"] = json!(info.api_version());
+    obj["kind"] = json!(info.kind);
+    let meta = &mut obj["metadata"];
+    meta["name"] = json!(name);
+    meta["uid"] = json!(format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    ));
+    meta["generation"] = json!(1);
+    meta["creationTimestamp"] = json!(w.now_rfc3339());
+    if let Some(m) = meta.as_object_mut() {
+        m.remove("resourceVersion");
+    }
+    Ok(obj)
+}
+
+/// `n` hex digits from the process's hash randomness (not the world's seeded generator).
+fn scratch_hex(n: usize) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::new();
+    while out.len() < n {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_usize(out.len());
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out.truncate(n);
+    out
 }
 
 /// Builds the stored form of an update: identity and server-owned fields kept from `current`,
@@ -186,8 +250,32 @@ pub fn store_update(
         .kube
         .get(t.res, ns, name)
         .ok_or_else(|| status::not_found(t.res, name))?;
-    let next = compute(&current)?;
+    let mut next = compute(&current)?;
     if dry_run {
+        // what the store would make of it, minus the new resourceVersion
+        if next == *current {
+            return Ok(next);
+        }
+        if next["spec"] != current["spec"] {
+            let generation = current["metadata"]["generation"].as_i64().unwrap_or(1);
+            next["metadata"]["generation"] = json!(generation + 1);
+        }
+        for k in [
+            "name",
+            "uid",
+            "creationTimestamp",
+            "namespace",
+            "resourceVersion",
+        ] {
+            match current["metadata"].get(k) {
+                Some(v) => next["metadata"][k] = v.clone(),
+                None => {
+                    if let Some(m) = next["metadata"].as_object_mut() {
+                        m.remove(k);
+                    }
+                }
+            }
+        }
         return Ok(next);
     }
     let stored = w
@@ -248,6 +336,8 @@ pub fn delete(shared: &Shared, t: &Target, q: &Query, body: &[u8]) -> Result<Res
     let grace = q
         .grace_period_seconds
         .or(opts["gracePeriodSeconds"].as_i64());
+    let dry_run =
+        q.dry_run || query::dry_run_values(&opts["dryRun"]).map_err(status::bad_request)?;
     let mut w = lock(shared);
     let current = w
         .kube
@@ -266,15 +356,23 @@ pub fn delete(shared: &Shared, t: &Target, q: &Query, body: &[u8]) -> Result<Res
             ));
         }
     }
-    if q.dry_run {
-        return Ok(value_response(200, &current));
-    }
+    let success = || {
+        Ok(value_response(
+            200,
+            &status::success(t.res, name, &current["metadata"]["uid"]),
+        ))
+    };
     match t.res {
         Res::Pods => {
-            let pod = engine::delete_pod(&mut w, &ns, name, grace)
+            let opts = engine::DeleteOptions {
+                grace_seconds: grace,
+                dry_run,
+            };
+            let pod = engine::delete(&mut w, &ns, name, opts)
                 .ok_or_else(|| status::not_found(t.res, name))?;
             Ok(value_response(200, &pod))
         }
+        _ if dry_run => success(),
         Res::Namespaces => {
             for &res in Res::all() {
                 if !res.info().namespaced {

@@ -9,9 +9,9 @@ use crate::sim::aws::errors::ApiError;
 use crate::sim::aws::request::AwsRequest;
 use crate::sim::world::{Cluster, World};
 
-/// A stand-in cluster CA (a self-signed certificate, PEM, base64): clients that write a kubeconfig
-/// from DescribeCluster need one that parses.
-const CA_DATA: &str = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJnakNDQVNlZ0F3SUJBZ0lVRnJVZjUzM2hRekExRzlkb0l0cVJWQWZ4a1Rvd0NnWUlLb1pJemowRUF3SXcKRlRFVE1CRUdBMVVFQXd3S2EzVmlaWEp1WlhSbGN6QWdGdzB5TmpFeE1qa3hOakUwTkRSYUdBOHlNVEkyTVRFdwpOVEUyTVRRME5Gb3dGVEVUTUJFR0ExVUVBd3dLYTNWaVpYSnVaWFJsY3pCWk1CTUdCeXFHU000OUFnRUdDQ3FHClNNNDlBd0VIQTBJQUJDV2phQWd2OFhlVmpOUXRTa2F0MmhaZndpQ3gySC9KM2Fia2xzSFlwSUt6UEVOYWxnTUkKMEtlVUxRd0RlUWlmM3NhOHFmU1VLTTVZUStFKzdTTWFHSEtqVXpCUk1CMEdBMVVkRGdRV0JCUVRZeC9qbW96RgpFRldNYUxZbDJBMjNpRkNQaERBZkJnTlZIU01FR0RBV2dCUVRZeC9qbW96RkVGV01hTFlsMkEyM2lGQ1BoREFQCkJnTlZIUk1CQWY4RUJUQURBUUgvTUFvR0NDcUdTTTQ5QkFNQ0Ewa0FNRVlDSVFEdnorM3dVQjdwa3pXNVpqTDAKb1hrYjBBakIrNkhZRFhCMjhlYmlabHNjWXdJaEFKM2V6LzEvR2NoVk9IMDZuZ3JuV3hRSGhWdm9jQW40eU54WgpnWjBicDJsTQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==";
+/// The emulated API server's CA (PEM, base64): the kubeconfig written from DescribeCluster trusts
+/// its HTTPS endpoint.
+const CA_DATA: &str = crate::sim::tls::CA_DATA;
 
 pub fn describe(world: &mut World, name: &str) -> Result<Value, ApiError> {
     let c = find(world, name)?;
