@@ -46,6 +46,20 @@ fn continue_token(page: &[u8]) -> Option<String> {
     Some(text[start..start + end].to_string()).filter(|t| !t.is_empty())
 }
 
+/// Lists every pod 500 at a time over raw HTTP, as a reflector pages; returns the page count.
+async fn paged_pod_list(base: &str) -> usize {
+    let mut pages = 0;
+    let mut path = "/api/v1/pods?limit=500".to_string();
+    loop {
+        let page = raw_get(base, &path).await;
+        pages += 1;
+        match continue_token(&page) {
+            Some(token) => path = format!("/api/v1/pods?limit=500&continue={token}"),
+            None => return pages,
+        }
+    }
+}
+
 fn row(what: &str, took: Duration, extra: &str) {
     println!(
         "{what:<58} {:>9.1} ms  {extra}",
@@ -92,16 +106,7 @@ async fn main() {
     );
 
     let t = Instant::now();
-    let mut pages = 0;
-    let mut path = "/api/v1/pods?limit=500".to_string();
-    loop {
-        let page = raw_get(&sim.kube_url, &path).await;
-        pages += 1;
-        match continue_token(&page) {
-            Some(token) => path = format!("/api/v1/pods?limit=500&continue={token}"),
-            None => break,
-        }
-    }
+    let pages = paged_pod_list(&sim.kube_url).await;
     row(
         "paged pod list, 500 per page (raw HTTP, server side only)",
         t.elapsed(),
@@ -196,16 +201,7 @@ async fn rotation_storm(sim: &sim::SimHandle) {
         ),
     );
     let t = Instant::now();
-    let mut pages = 0;
-    let mut path = "/api/v1/pods?limit=500".to_string();
-    loop {
-        let page = raw_get(&sim.kube_url, &path).await;
-        pages += 1;
-        match continue_token(&page) {
-            Some(token) => path = format!("/api/v1/pods?limit=500&continue={token}"),
-            None => break,
-        }
-    }
+    let pages = paged_pod_list(&sim.kube_url).await;
     row(
         "paged pod list at 60x speed, 500 per page (raw HTTP)",
         t.elapsed(),

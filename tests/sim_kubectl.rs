@@ -3,9 +3,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::io::{Read, Write};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use eksauto::sim::SimHandle;
@@ -41,57 +40,6 @@ fn header(out: &str) -> Vec<&str> {
         .unwrap_or("")
         .split_whitespace()
         .collect()
-}
-
-/// A long-running command whose stdout lines arrive on a channel.
-struct Streaming {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Streaming {
-    fn spawn(mut cmd: Command) -> Streaming {
-        cmd.stdout(Stdio::piped()).stderr(Stdio::null());
-        let mut child = cmd.spawn().expect("spawn");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Streaming { child, lines }
-    }
-
-    /// Lines until one satisfies `pred` (returned) or `timeout` passes (panics with what came).
-    async fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        let mut seen = Vec::new();
-        while start.elapsed() < timeout {
-            match self.lines.try_recv() {
-                Ok(l) => {
-                    if pred(&l) {
-                        return l;
-                    }
-                    seen.push(l);
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        }
-        panic!(
-            "no line with {what} within {timeout:?}; got:\n{}",
-            seen.join("\n")
-        );
-    }
-}
-
-impl Drop for Streaming {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A raw HTTP request over a TCP socket; returns (status, body).
@@ -309,7 +257,7 @@ async fn kubectl_describe_node_shows_labels_allocatable_and_pods() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_watch_pods_shows_a_new_pod_come_up() {
     let sim = common::start_sim("article", true).await;
-    let watch = Streaming::spawn(args(&sim, &["get", "pods", "--watch"]));
+    let watch = common::Streaming::spawn(args(&sim, &["get", "pods", "--watch"]));
     watch
         .wait_for("the initial list", Duration::from_secs(20), |l| {
             l.starts_with("myapp-")
@@ -347,7 +295,7 @@ async fn kubectl_watch_nodes_shows_a_cordon() {
         &["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"],
     )
     .await;
-    let watch = Streaming::spawn(args(&sim, &["get", "nodes", "--watch"]));
+    let watch = common::Streaming::spawn(args(&sim, &["get", "nodes", "--watch"]));
     watch
         .wait_for("the node", Duration::from_secs(20), |l| {
             l.starts_with(&name)
