@@ -38,7 +38,12 @@ pub async fn aws(global: &GlobalArgs, fallback_region: Option<&str>) -> Result<A
             .build(),
     );
     let profile = named_profile(global);
-    if let Some(name) = &profile {
+    // Keys in the environment come before AWS_PROFILE in the SDK's chain; --profile always counts.
+    let keys_in_env = std::env::var_os("AWS_ACCESS_KEY_ID").is_some_and(|v| !v.is_empty());
+    if let Some(name) = profile
+        .as_ref()
+        .filter(|_| global.profile.is_some() || !keys_in_env)
+    {
         ensure_profile_exists(name).await?;
     }
     if let Some(profile) = &global.profile {

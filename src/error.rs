@@ -254,10 +254,16 @@ pub fn credentials_failure(err: &CredentialsError, profile: Option<&str>) -> Err
             profile: profile_name(),
         };
     }
-    let nothing_configured = matches!(
-        err,
-        CredentialsError::CredentialsNotLoaded(_) | CredentialsError::ProviderTimedOut(_)
-    ) || lower.contains("imds")
+    if matches!(err, CredentialsError::ProviderTimedOut(_)) {
+        // A configured source (SSO, STS, credential_process) that did not answer in time: the
+        // network, not the set-up.
+        return Error::Credentials {
+            profile: profile.map(str::to_string),
+            detail: format!("{detail} — check the network to the credential source (SSO, STS)"),
+        };
+    }
+    let nothing_configured = matches!(err, CredentialsError::CredentialsNotLoaded(_))
+        || lower.contains("imds")
         || lower.contains("instance metadata");
     if nothing_configured {
         Error::NoCredentials {

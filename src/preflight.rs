@@ -66,6 +66,8 @@ pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<i32, Error
     let findings = checks::fold_unreachable(
         &facts,
         checks::filter(checks::run_all(&facts), &args.only, &args.skip),
+        &args.only,
+        &args.skip,
     );
     let report = Report {
         cluster: &facts.cluster.name,

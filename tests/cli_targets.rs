@@ -106,3 +106,20 @@ async fn per_service_endpoint_variables_reach_the_sdk() {
     let (code, _, err) = common::run(cmd).await;
     assert_eq!(code, 0, "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_in_the_environment_win_over_an_unknown_aws_profile() {
+    // The SDK reads AWS_ACCESS_KEY_ID before AWS_PROFILE: a stale AWS_PROFILE does not matter
+    // then, while --profile always names the profile to use.
+    let sim = common::start_sim("article", true).await;
+    let mut cmd = common::eksauto(&sim);
+    cmd.env("AWS_PROFILE", "gone")
+        .args(["preflight", "-o", "json"]);
+    let (code, out, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let mut cmd = common::eksauto(&sim);
+    cmd.args(["preflight", "--profile", "gone"]);
+    let (code, _, err) = common::run(cmd).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("AWS profile \"gone\" is not defined"), "{err}");
+}

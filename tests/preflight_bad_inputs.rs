@@ -285,7 +285,12 @@ async fn bad_inputs_get_clear_errors() {
             2,
             &["AWS profile \"nope\" is not defined", "aws configure"],
         );
-        c.env = vec![("AWS_PROFILE", env.map(str::to_string))];
+        // No keys in the environment: the profile is what the SDK would use.
+        c.env = vec![
+            ("AWS_PROFILE", env.map(str::to_string)),
+            ("AWS_ACCESS_KEY_ID", None),
+            ("AWS_SECRET_ACCESS_KEY", None),
+        ];
         cases.push(c);
     }
     // An SSO profile whose cached session has expired.

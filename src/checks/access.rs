@@ -4,7 +4,7 @@
 //! do about it (a private-only endpoint, public access limited to some CIDRs, no kubeconfig).
 
 use super::{subject_cluster, Family, Finding, Severity};
-use crate::facts::model::{Facts, Gathered};
+use crate::facts::model::{Facts, Gathered, KubeList};
 
 /// K8S002: every list preflight reads was read.
 pub fn k8s002(f: &Facts) -> Vec<Finding> {
@@ -44,17 +44,27 @@ pub fn k8s002(f: &Facts) -> Vec<Finding> {
             .map(|(l, why)| format!("{}: {why}", l.name()))
             .collect(),
     );
-    finding.unchecked = true;
+    // NodeClaims only refine the force-drain wait in messages: no check is skipped without them.
+    finding.unchecked = k.unreadable.keys().any(|l| *l != KubeList::NodeClaims);
     vec![finding]
 }
 
 /// When the Kubernetes API as a whole was unavailable, the Kubernetes family's findings (each a
 /// "not checked") become one K8S002 WARN that names them; the other families stay as they are.
-/// Run after `--only`/`--skip`: with the family skipped nothing is added.
-pub fn fold_unreachable(f: &Facts, findings: Vec<Finding>) -> Vec<Finding> {
+/// Run after `--only`/`--skip`, on what they kept: nothing is folded when K8S002 itself was not
+/// selected (each selected check then says "not checked" on its own).
+pub fn fold_unreachable(
+    f: &Facts,
+    findings: Vec<Finding>,
+    only: &[String],
+    skip: &[String],
+) -> Vec<Finding> {
     let Gathered::Unavailable(why) = &f.kube else {
         return findings;
     };
+    if !super::select::selected("K8S002", only, skip) {
+        return findings;
+    }
     let (kube, mut out): (Vec<Finding>, Vec<Finding>) = findings
         .into_iter()
         .partition(|x| x.family == Family::Kubernetes);
@@ -117,7 +127,6 @@ mod tests {
     use super::*;
     use crate::checks::fixtures::{article, kube};
     use crate::checks::{exit_code, filter, run_all};
-    use crate::facts::model::KubeList;
 
     #[test]
     fn readable_api_passes_with_counts() {
@@ -128,6 +137,19 @@ mod tests {
             out[0].message.contains("read 1 node(s), 10 pod(s)"),
             "{out:?}"
         );
+    }
+
+    #[test]
+    fn unreadable_node_claims_alone_do_not_make_the_run_incomplete() {
+        let mut facts = article();
+        kube(&mut facts).unreadable.insert(
+            KubeList::NodeClaims,
+            "access denied listing nodeclaims".into(),
+        );
+        let out = k8s002(&facts);
+        assert_eq!(out[0].severity, Severity::Warn);
+        assert!(!out[0].unchecked);
+        assert_eq!(exit_code(&run_all(&facts)), 0);
     }
 
     #[test]
@@ -153,7 +175,7 @@ mod tests {
         facts.kube = Gathered::Unavailable(
             "cannot reach the Kubernetes API server at https://x: Connection refused".into(),
         );
-        let findings = fold_unreachable(&facts, run_all(&facts));
+        let findings = fold_unreachable(&facts, run_all(&facts), &[], &[]);
         let kube: Vec<&Finding> = findings
             .iter()
             .filter(|x| x.family == Family::Kubernetes)
@@ -172,8 +194,8 @@ mod tests {
             .any(|x| x.id == "IAM001" && x.severity == Severity::Pass));
         assert_eq!(exit_code(&findings), 2);
         // without the Kubernetes family, the AWS findings alone decide
-        let skipped =
-            fold_unreachable(&facts, filter(run_all(&facts), &[], &["kubernetes".into()]));
+        let skip = ["kubernetes".to_string()];
+        let skipped = fold_unreachable(&facts, filter(run_all(&facts), &[], &skip), &[], &skip);
         assert!(skipped.iter().all(|x| x.family != Family::Kubernetes));
         assert_eq!(exit_code(&skipped), 0);
     }
@@ -199,7 +221,12 @@ mod tests {
         let mut facts = article();
         facts.kube = Gathered::Unavailable("no kubeconfig found".into());
         facts.cluster.status = "FAILED".into();
-        let findings = fold_unreachable(&facts, run_all(&facts));
+        let findings = fold_unreachable(&facts, run_all(&facts), &[], &[]);
         assert_eq!(exit_code(&findings), 1);
+        // with K8S002 not selected, each selected check says "not checked" on its own
+        let only = ["PDB001".to_string()];
+        let kept = fold_unreachable(&facts, filter(run_all(&facts), &only, &[]), &only, &[]);
+        assert_eq!(kept.len(), 1, "{kept:#?}");
+        assert_eq!((kept[0].id.as_str(), kept[0].unchecked), ("PDB001", true));
     }
 }

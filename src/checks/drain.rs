@@ -1,7 +1,9 @@
 //! How long Auto Mode's drain of a node waits for pods it may not evict (a PDB that allows
 //! nothing, a do-not-disrupt pod) before deleting them anyway: the NodeClaim's
-//! terminationGracePeriod, else its NodePool's, else Auto Mode's own 24 h (REFERENCE §3, §7).
-//! Pure; the PDB and pod checks put it into their messages.
+//! terminationGracePeriod, else its NodePool's, else Auto Mode's own 24 h (REFERENCE §3, §7). A
+//! node that Auto Mode does not manage (no NodePool label, no NodeClaim) has no such bound: its
+//! drain waits for as long as the budget allows nothing. Pure; the PDB and pod checks put it into
+//! their messages.
 
 use super::version::parse_go_duration;
 use crate::facts::model::KubeFacts;
@@ -12,28 +14,49 @@ const AUTO_MODE_GRACE_SECS: u64 = 24 * 3600;
 /// The longest force-drain wait among some nodes, and where it was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grace {
-    pub secs: u64,
-    /// `NodeClaim general-purpose-8wq4z`, `NodePool general-purpose`, `Auto Mode's default`.
+    /// `None`: nothing bounds the wait (a node Auto Mode does not manage).
+    pub secs: Option<u64>,
+    /// `NodeClaim general-purpose-8wq4z`, `NodePool general-purpose`, `Auto Mode's default`, or
+    /// the unmanaged node.
     pub source: String,
 }
 
 impl Grace {
-    /// `up to 24h (terminationGracePeriod of NodePool general-purpose)`.
-    pub fn wait(&self) -> String {
-        format!(
-            "up to {} (terminationGracePeriod of {})",
-            human(self.secs),
-            self.source
-        )
+    /// `up to 24h (terminationGracePeriod of NodePool general-purpose)`, or `None` when unbounded.
+    pub fn bound(&self) -> Option<String> {
+        self.secs.map(|secs| {
+            format!(
+                "up to {} (terminationGracePeriod of {})",
+                human(secs),
+                self.source
+            )
+        })
+    }
+
+    /// What a drain held up by pods it may not evict does: waits up to the bound, then `then`; or
+    /// waits for as long as they stay.
+    pub fn consequence(&self, then: &str) -> String {
+        match self.bound() {
+            Some(bound) => format!("waits {bound}, then {then}"),
+            None => format!(
+                "waits for as long as they stay: node {} is not managed by Auto Mode and no terminationGracePeriod bounds its drain",
+                self.source
+            ),
+        }
     }
 }
 
-/// The grace that bounds the drain of `nodes` (the longest, when they differ).
+/// The grace that bounds the drain of `nodes` (the longest, when they differ; unbounded wins).
 pub fn grace_for<'a>(k: &KubeFacts, nodes: impl IntoIterator<Item = &'a str>) -> Grace {
     let mut best: Option<Grace> = None;
     for node in nodes {
         let g = grace_of(k, node);
-        if best.as_ref().is_none_or(|b| g.secs > b.secs) {
+        let longer = match (&best, g.secs) {
+            (None, _) => true,
+            (Some(b), Some(s)) => b.secs.is_some_and(|bs| s > bs),
+            (Some(b), None) => b.secs.is_some(),
+        };
+        if longer {
             best = Some(g);
         }
     }
@@ -50,23 +73,27 @@ fn grace_of(k: &KubeFacts, node: &str) -> Grace {
         Some((c, secs))
     }) {
         return Grace {
-            secs,
+            secs: Some(secs),
             source: format!("NodeClaim {}", c.name),
         };
     }
-    let pool_name = claim.and_then(|c| c.node_pool.clone()).or_else(|| {
-        k.nodes
-            .iter()
-            .find(|n| n.name == node)
-            .and_then(|n| n.node_pool.clone())
-    });
+    let known = k.nodes.iter().find(|n| n.name == node);
+    if claim.is_none() && known.is_some_and(|n| n.node_pool.is_none()) {
+        return Grace {
+            secs: None,
+            source: node.to_string(),
+        };
+    }
+    let pool_name = claim
+        .and_then(|c| c.node_pool.clone())
+        .or_else(|| known.and_then(|n| n.node_pool.clone()));
     let pool = pool_name.and_then(|p| k.node_pools.iter().find(|np| np.name == p));
     if let Some((p, secs)) = pool.and_then(|p| {
         let secs = parse_go_duration(p.termination_grace_period.as_deref()?)?;
         Some((p, secs))
     }) {
         return Grace {
-            secs,
+            secs: Some(secs),
             source: format!("NodePool {}", p.name),
         };
     }
@@ -75,7 +102,7 @@ fn grace_of(k: &KubeFacts, node: &str) -> Grace {
 
 fn auto_mode_default() -> Grace {
     Grace {
-        secs: AUTO_MODE_GRACE_SECS,
+        secs: Some(AUTO_MODE_GRACE_SECS),
         source: "Auto Mode's default".into(),
     }
 }
@@ -108,19 +135,30 @@ mod tests {
         let node = k.nodes[0].name.clone();
         k.node_claims[0].termination_grace_period = Some("2h".into());
         assert_eq!(
-            grace_for(k, [node.as_str()]).wait(),
+            grace_for(k, [node.as_str()]).bound().unwrap(),
             "up to 2h (terminationGracePeriod of NodeClaim general-purpose-8wq4z)"
         );
         k.node_claims.clear();
         k.node_pools[0].termination_grace_period = Some("1h30m0s".into());
         assert_eq!(
-            grace_for(k, [node.as_str()]).wait(),
+            grace_for(k, [node.as_str()]).bound().unwrap(),
             "up to 1h30m (terminationGracePeriod of NodePool general-purpose)"
         );
         k.node_pools[0].termination_grace_period = None;
         let g = grace_for(k, [node.as_str()]);
-        assert_eq!((g.secs, g.source.as_str()), (86_400, "Auto Mode's default"));
-        assert_eq!(grace_for(k, []).secs, 86_400);
+        assert_eq!(
+            (g.secs, g.source.as_str()),
+            (Some(86_400), "Auto Mode's default")
+        );
+        assert_eq!(grace_for(k, []).secs, Some(86_400));
+        // a node Auto Mode does not manage: nothing bounds the wait, and it wins
+        k.nodes[0].node_pool = None;
+        let g = grace_for(k, [node.as_str()]);
+        assert_eq!(g.secs, None);
+        assert!(
+            g.consequence("x").contains("not managed by Auto Mode"),
+            "{g:?}"
+        );
     }
 
     #[test]
@@ -133,7 +171,7 @@ mod tests {
         other.termination_grace_period = Some("48h".into());
         k.node_claims.push(other);
         let node = k.nodes[0].name.clone();
-        assert_eq!(grace_for(k, [node.as_str(), "i-2"]).secs, 48 * 3600);
+        assert_eq!(grace_for(k, [node.as_str(), "i-2"]).secs, Some(48 * 3600));
         assert_eq!(human(90), "1m30s");
         assert_eq!(human(0), "0s");
     }

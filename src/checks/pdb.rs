@@ -98,8 +98,8 @@ pub fn pdb001(f: &Facts) -> Vec<Finding> {
                         Severity::Fail,
                         subject(pdb),
                         format!(
-                            "allows 0 disruptions now ({} healthy of {} expected, {} must stay): the drain of each node holding its pods waits {}, then Auto Mode deletes them past the budget",
-                            m.healthy, m.expected, m.desired, grace.wait()
+                            "allows 0 disruptions now ({} healthy of {} expected, {} must stay): the drain of each node holding its pods {}",
+                            m.healthy, m.expected, m.desired, grace.consequence("Auto Mode deletes them past the budget")
                         ),
                     )
                     .fix("Make unhealthy pods healthy, add replicas, or relax minAvailable/maxUnavailable before upgrading; otherwise the rotation stalls on these nodes and ends in a forced drain."),
@@ -143,8 +143,8 @@ pub fn pdb002(f: &Facts) -> Vec<Finding> {
             if let Some(problem) = problem {
                 let grace = grace_for(k, pods.iter().filter_map(|p| p.node.as_deref()));
                 let message = format!(
-                    "{problem}: the drain of each node holding its pods waits {}, then Auto Mode deletes them past the budget",
-                    grace.wait()
+                    "{problem}: the drain of each node holding its pods {}",
+                    grace.consequence("Auto Mode deletes them past the budget")
                 );
                 out.push(
                     Finding::new("PDB002", Severity::Fail, subject(pdb), message).fix(

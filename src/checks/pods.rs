@@ -50,9 +50,9 @@ pub fn pod001(f: &Facts) -> Vec<Finding> {
                     Severity::Warn,
                     format!("namespace {ns}"),
                     format!(
-                        "{} pod(s) carry karpenter.sh/do-not-disrupt: each holds its node's drain {}, then Auto Mode deletes it anyway",
+                        "{} pod(s) carry karpenter.sh/do-not-disrupt: the drain of each node holding one {}",
                         names.len(),
-                        grace.wait()
+                        grace.consequence("Auto Mode deletes it anyway")
                     ),
                 )
                 .fix(format!(

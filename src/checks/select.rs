@@ -22,6 +22,12 @@ fn selector_matches(token: &str, id: &str) -> bool {
     token.len() == 3 && id.len() > 3 && id[..3].eq_ignore_ascii_case(token)
 }
 
+/// Whether check `id` is selected by `only` (all when empty) and not by `skip`.
+pub fn selected(id: &str, only: &[String], skip: &[String]) -> bool {
+    (only.is_empty() || only.iter().any(|t| selector_matches(t, id)))
+        && !skip.iter().any(|t| selector_matches(t, id))
+}
+
 /// Keep the findings whose check is selected by `only` (all when empty) and not by `skip`.
 /// Tokens are check IDs, 3-letter ID prefixes or family names, case-insensitive.
 pub fn filter(findings: Vec<Finding>, only: &[String], skip: &[String]) -> Vec<Finding> {

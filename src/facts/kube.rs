@@ -106,7 +106,9 @@ pub async fn gather(kube: Result<&Kube, &str>) -> Gathered<KubeFacts> {
     facts
         .workloads
         .extend(sorter.take(KubeList::Workloads, statefulsets, true));
-    if let Some(why) = sorter.unusable {
+    // No list read at all: the API itself is unusable. A transport failure on some lists only
+    // (a read timeout deep in a long list) costs those lists, not the ones already read.
+    if let Some(why) = sorter.unusable.filter(|_| !sorter.any_read) {
         return Gathered::Unavailable(why);
     }
     facts.unreadable = sorter.unreadable;
@@ -118,6 +120,8 @@ pub async fn gather(kube: Result<&Kube, &str>) -> Gathered<KubeFacts> {
 struct Sorter {
     unreadable: BTreeMap<KubeList, String>,
     unusable: Option<String>,
+    /// Some list was answered (even "not served").
+    any_read: bool,
 }
 
 impl Sorter {
@@ -129,15 +133,25 @@ impl Sorter {
         optional: bool,
     ) -> Vec<T> {
         let why = match r {
-            Ok(v) => return v,
-            Err(ListFailure::NotServed) if optional => return Vec::new(),
+            Ok(v) => {
+                self.any_read = true;
+                return v;
+            }
+            Err(ListFailure::NotServed) if optional => {
+                self.any_read = true;
+                return Vec::new();
+            }
             Err(ListFailure::NotServed) => {
+                self.any_read = true;
                 format!("{} is not served by the API server (404)", which.name())
             }
-            Err(ListFailure::Refused(why)) => why,
+            Err(ListFailure::Refused(why)) => {
+                self.any_read = true;
+                why
+            }
             Err(ListFailure::Unusable(why)) => {
-                self.unusable.get_or_insert(why);
-                return Vec::new();
+                self.unusable.get_or_insert(why.clone());
+                why
             }
         };
         self.unreadable.entry(which).or_insert(why);
@@ -608,6 +622,37 @@ mod tests {
         assert_eq!((w.kind.as_str(), w.replicas), ("StatefulSet", Some(1)));
         assert!(!w.containers[0].readiness_probe);
         assert!(w.topology_spread.is_empty() && w.pod_anti_affinity.is_empty());
+    }
+
+    #[test]
+    fn a_transport_failure_costs_its_list_unless_nothing_was_read() {
+        let mut some = Sorter::default();
+        let pods: Vec<u8> = some.take(
+            KubeList::Pods,
+            Err(ListFailure::Unusable("read timed out".into())),
+            false,
+        );
+        assert!(pods.is_empty());
+        assert_eq!(some.take(KubeList::Nodes, Ok(vec![1u8]), false), [1]);
+        assert!(some.any_read && some.unusable.is_some());
+        assert_eq!(some.unreadable[&KubeList::Pods], "read timed out");
+
+        let mut none = Sorter::default();
+        let _: Vec<u8> = none.take(
+            KubeList::Pods,
+            Err(ListFailure::Unusable("refused".into())),
+            false,
+        );
+        let _: Vec<u8> = none.take(
+            KubeList::Nodes,
+            Err(ListFailure::Unusable("refused".into())),
+            false,
+        );
+        assert!(!none.any_read);
+        // a resource that is not served was still answered: the API is up
+        let mut served = Sorter::default();
+        let _: Vec<u8> = served.take(KubeList::NodeClaims, Err(ListFailure::NotServed), true);
+        assert!(served.any_read && served.unreadable.is_empty());
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub fn render(r: &Report<'_>, style: Style) -> String {
     } else if crate::checks::exit_code(r.findings) == 2 {
         style.paint(
             Severity::Warn,
-            "incomplete: the Kubernetes side was not checked (see K8S002), so nothing can be said of the node rotation",
+            "incomplete: some Kubernetes checks could not look at the cluster (marked \"not checked\"), so the node rotation is not fully judged",
         )
     } else if s.warn > 0 {
         style.paint(
@@ -160,7 +160,7 @@ mod tests {
         unchecked.unchecked = true;
         let text = report(&[unchecked]);
         assert!(
-            text.contains("— incomplete: the Kubernetes side was not checked"),
+            text.contains("— incomplete: some Kubernetes checks could not look"),
             "{text}"
         );
         assert!(!text.contains("ready to upgrade"), "{text}");
