@@ -69,24 +69,11 @@ fn http(method: &str, url: &str, body: &str) -> (u16, String) {
         .to_ascii_lowercase()
         .contains("transfer-encoding: chunked")
     {
-        dechunk(body)
+        common::dechunk(body)
     } else {
         body.to_string()
     };
     (code, body)
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 || rest.len() < n {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        body = rest.get(n + 2..).unwrap_or("");
-    }
-    out
 }
 
 async fn http_async(method: &'static str, url: String, body: String) -> (u16, String) {

@@ -128,19 +128,6 @@ pub fn http_get(url: &str) -> String {
     }
 }
 
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        body = &rest[n + 2..];
-    }
-    out
-}
-
 /// A long-running command (`kubectl get -w`) whose stdout lines arrive on a channel.
 pub struct Streaming {
     pub child: std::process::Child,
@@ -267,7 +254,7 @@ pub fn http_stream(
         .to_ascii_lowercase()
         .contains("transfer-encoding: chunked");
     if chunked {
-        (code, dechunk_lenient(body), body.ends_with("0\r\n\r\n"))
+        (code, dechunk(body), body.ends_with("0\r\n\r\n"))
     } else {
         (code, body.to_string(), true)
     }
@@ -292,7 +279,8 @@ pub async fn http_async(
     .unwrap()
 }
 
-fn dechunk_lenient(mut body: &str) -> String {
+/// The body of a chunked answer, as far as it arrived (a cut-off chunk ends it).
+pub fn dechunk(mut body: &str) -> String {
     let mut out = String::new();
     while let Some((size, rest)) = body.split_once("\r\n") {
         let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
