@@ -8,8 +8,6 @@ use std::fmt::Write as _;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_eks::error::{ProvideErrorMetadata, SdkError};
 
-use crate::sim::SimError;
-
 /// Why a command could not do its job.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -72,8 +70,9 @@ pub enum Error {
     Timeout(String),
     #[error("interrupted")]
     Interrupted,
+    /// The built-in emulator could not start (a bad scenario, a port in use, ...).
     #[error("{0}")]
-    Sim(#[from] SimError),
+    Emulator(String),
 }
 
 fn profile_note(profile: &Option<String>) -> String {

@@ -64,7 +64,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
             Ok(0)
         }
         Command::Sim(args) => {
-            sim::run(sim_options(&args)).await?;
+            sim::run(sim_options(&args)).await.map_err(emulator)?;
             Ok(0)
         }
         Command::Demo(args) => demo(&global, &args).await,
@@ -107,7 +107,8 @@ async fn demo(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, Error> {
         clock: sim::ClockMode::Speed(args.speed),
         ..Default::default()
     })
-    .await?;
+    .await
+    .map_err(emulator)?;
     eprintln!(
         "Built-in EKS Auto Mode emulator started: cluster {} in {} (scenario {}, {}× speed). Running eksauto preflight against it:\n",
         handle.cluster_name, handle.region, args.scenario, args.speed
@@ -148,6 +149,11 @@ fn init_logging(verbose: u8, no_color: bool) {
         .try_init();
 }
 
+/// The emulator's own errors, in the client's terms (only this wiring knows the emulator).
+fn emulator(e: sim::SimError) -> Error {
+    Error::Emulator(e.to_string())
+}
+
 /// The one mapping from errors to exit codes.
 fn exit_code(e: &Error) -> u8 {
     match e {
@@ -165,7 +171,7 @@ fn exit_code(e: &Error) -> u8 {
         | Error::Unreachable { .. }
         | Error::Access { .. }
         | Error::Api { .. }
-        | Error::Sim(_) => 2,
+        | Error::Emulator(_) => 2,
     }
 }
 
