@@ -149,7 +149,7 @@ async fn a_refused_pod_list_leaves_the_other_checks_running() {
     let (code, out, err) = common::run(cmd).await;
     assert_eq!(code, 1, "{out}\n{err}");
     let all = findings(&out);
-    for id in ["PDB001", "PDB002", "PDB003", "PDB004", "POD001", "POD002"] {
+    for id in ["PDB003", "PDB004", "POD001", "POD002"] {
         let f = of(&all, id);
         assert_eq!(f.len(), 1, "{id}: {f:?}");
         assert_eq!(f[0]["severity"], "warn", "{id}");
@@ -159,6 +159,14 @@ async fn a_refused_pod_list_leaves_the_other_checks_running() {
             m.contains("the pods list") && m.contains("forbidden"),
             "{id}: {m}"
         );
+    }
+    // PDBs were readable: PDB001 and PDB002 judge payments from its status and spec.
+    for id in ["PDB001", "PDB002"] {
+        let f = of(&all, id);
+        assert_eq!(f.len(), 1, "{id}: {f:?}");
+        assert_eq!(f[0]["severity"], "fail", "{id}");
+        assert_eq!(f[0]["subject"], "pdb default/payments", "{id}");
+        assert!(f[0].get("unchecked").is_none(), "{id}");
     }
     // NodePools, nodes and workloads were readable.
     assert!(of(&all, "NPL001")

@@ -288,7 +288,7 @@ mod tests {
             "access denied listing pods: pods is forbidden".into(),
         );
         let findings = run_all(&facts);
-        for id in ["PDB001", "PDB002", "PDB003", "PDB004", "POD001", "POD002"] {
+        for id in ["PDB003", "PDB004", "POD001", "POD002"] {
             let f: Vec<&Finding> = findings.iter().filter(|f| f.id == id).collect();
             assert_eq!(f.len(), 1, "{id}: {f:#?}");
             assert!(f[0].unchecked, "{id}");
@@ -298,6 +298,15 @@ mod tests {
                 f[0].message
             );
             assert!(f[0].message.contains("forbidden"), "{id}: {}", f[0].message);
+        }
+        // PDBs were readable: their status and spec still judge PDB001 and PDB002
+        for id in ["PDB001", "PDB002"] {
+            let f = findings.iter().find(|f| f.id == id).unwrap();
+            assert_eq!(
+                (f.severity, f.unchecked),
+                (Severity::Fail, false),
+                "{id}: {f:?}"
+            );
         }
         // NodePools and nodes were readable: their checks ran and found the zero budget
         let npl = findings.iter().find(|f| f.id == "NPL001").unwrap();

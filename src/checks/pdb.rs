@@ -81,13 +81,15 @@ fn subject(pdb: &PdbFacts) -> String {
 
 /// PDB001: a PDB that selects pods but allows 0 disruptions now.
 pub fn pdb001(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "PDB001", &[KubeList::Pdbs, KubeList::Pods], |k| {
+    // Without the pod list (a role refused it) the PDB's own status still says what it allows.
+    with_kube(f, "PDB001", &[KubeList::Pdbs], |k| {
+        let pods_known = !k.unreadable.contains_key(&KubeList::Pods);
         let by_ns = pods_by_namespace(k);
         let mut out = Vec::new();
         for pdb in &k.pdbs {
             let pods = selected(pdb, &by_ns);
             let m = pdb_math(pdb, &pods);
-            if m.expected == 0 || pods.is_empty() {
+            if m.expected == 0 || (pods_known && pods.is_empty()) {
                 continue; // PDB004's business
             }
             if m.allowed == 0 {
@@ -119,7 +121,8 @@ pub fn pdb001(f: &Facts) -> Vec<Finding> {
 
 /// PDB002: maxUnavailable 0, or minAvailable ≥ expected pods (or 100 %).
 pub fn pdb002(f: &Facts) -> Vec<Finding> {
-    with_kube(f, "PDB002", &[KubeList::Pdbs, KubeList::Pods], |k| {
+    // Judged from the PDB's spec, with expectedPods from its status when the pods are not readable.
+    with_kube(f, "PDB002", &[KubeList::Pdbs], |k| {
         let by_ns = pods_by_namespace(k);
         let mut out = Vec::new();
         for pdb in &k.pdbs {
