@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -42,44 +41,12 @@ fn header(out: &str) -> Vec<&str> {
         .collect()
 }
 
-/// A raw HTTP request over a TCP socket; returns (status, body).
-fn http(method: &str, url: &str, body: &str) -> (u16, String) {
-    let rest = url.strip_prefix("http://").expect("http url");
-    let (host, path) = rest
-        .split_once('/')
-        .map(|(h, p)| (h, format!("/{p}")))
-        .unwrap();
-    let mut s = std::net::TcpStream::connect(host).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut buf = String::new();
-    let _ = s.read_to_string(&mut buf);
-    let code = buf
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let (head, body) = buf.split_once("\r\n\r\n").unwrap_or((&buf, ""));
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        common::dechunk(body)
-    } else {
-        body.to_string()
-    };
-    (code, body)
-}
-
 async fn http_async(method: &'static str, url: String, body: String) -> (u16, String) {
-    tokio::task::spawn_blocking(move || http(method, &url, &body))
-        .await
-        .unwrap()
+    tokio::task::spawn_blocking(move || {
+        common::http_raw(method, &url, &[], &body, Duration::from_secs(10))
+    })
+    .await
+    .unwrap()
 }
 
 async fn kube_client(sim: &SimHandle) -> kube::Client {
