@@ -4,11 +4,11 @@
 
 pub mod generate;
 
-use std::fmt;
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::version::Minor;
 
 /// Check, upgrade and watch Amazon EKS Auto Mode clusters.
 #[derive(Debug, Parser)]
@@ -101,7 +101,7 @@ pub enum Command {
 pub struct PreflightArgs {
     /// Target Kubernetes version X.Y (default: the cluster's version + 1 minor)
     #[arg(long, value_name = "X.Y")]
-    pub to: Option<MinorVersion>,
+    pub to: Option<Minor>,
     /// Start an insights refresh and wait (up to 3 minutes) for it before checking the insights
     #[arg(long)]
     pub refresh_insights: bool,
@@ -117,7 +117,7 @@ pub struct PreflightArgs {
 pub struct UpgradeArgs {
     /// Target Kubernetes version X.Y (default: the cluster's version + 1 minor)
     #[arg(long, value_name = "X.Y")]
-    pub to: Option<MinorVersion>,
+    pub to: Option<Minor>,
     /// Do not ask for confirmation
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -184,49 +184,6 @@ pub struct DemoArgs {
     pub preflight: PreflightArgs,
 }
 
-/// A Kubernetes minor version such as `1.31`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct MinorVersion {
-    pub major: u32,
-    pub minor: u32,
-}
-
-impl MinorVersion {
-    /// The next minor version.
-    pub fn next(self) -> MinorVersion {
-        MinorVersion {
-            major: self.major,
-            minor: self.minor + 1,
-        }
-    }
-}
-
-impl FromStr for MinorVersion {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("{s:?} is not a Kubernetes version: use MAJOR.MINOR, e.g. 1.31");
-        let (major, minor) = s.trim().split_once('.').ok_or_else(bad)?;
-        let num = |p: &str| {
-            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.len() > 4 {
-                Err(bad())
-            } else {
-                p.parse::<u32>().map_err(|_| bad())
-            }
-        };
-        Ok(MinorVersion {
-            major: num(major)?,
-            minor: num(minor)?,
-        })
-    }
-}
-
-impl fmt::Display for MinorVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
-    }
-}
-
 fn parse_speed(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .parse()
@@ -252,24 +209,6 @@ mod tests {
     #[test]
     fn tree_is_consistent() {
         command().debug_assert();
-    }
-
-    #[test]
-    fn minor_versions_parse() {
-        assert_eq!(
-            "1.31".parse::<MinorVersion>(),
-            Ok(MinorVersion {
-                major: 1,
-                minor: 31
-            })
-        );
-        for bad in ["abc", "1", "1.", ".1", "1.31.2", "1.x", "-1.2", "1.+2", ""] {
-            assert!(bad.parse::<MinorVersion>().is_err(), "{bad}");
-        }
-        assert_eq!(
-            "1.9".parse::<MinorVersion>().unwrap().next().to_string(),
-            "1.10"
-        );
     }
 
     #[test]

@@ -7,9 +7,14 @@
 pub mod checks;
 pub mod cli;
 pub mod clients;
+pub mod connect;
+pub mod disruption;
+pub mod duration;
 pub mod error;
 pub mod facts;
+pub mod live;
 pub mod preflight;
 pub mod sim;
 pub mod target;
 pub mod ui;
+pub mod version;

@@ -1,14 +1,13 @@
-//! `eksauto preflight`: which cluster → clients → gather the facts → run the checks → filter →
+//! `eksauto preflight`: connect (cluster and clients) → gather the facts → run the checks → filter →
 //! render → exit code. The orchestration only; each step lives in its own module.
 
 use std::io::Write;
 
 use crate::checks;
 use crate::cli::{GlobalArgs, Output, PreflightArgs};
-use crate::clients;
+use crate::connect;
 use crate::error::Error;
-use crate::facts::{self, eks};
-use crate::target;
+use crate::facts;
 use crate::ui::{self, style::Style, Report};
 
 /// Runs the preflight and prints the report to stdout; returns the exit code (0 or 1).
@@ -16,41 +15,7 @@ pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<i32, Error
     validate_selectors(&args.only, "--only")?;
     validate_selectors(&args.skip, "--skip")?;
 
-    let source = clients::read_kubeconfig(global)?;
-    let choice = target::choose(
-        global.cluster.as_deref(),
-        global.region.as_deref(),
-        source.as_ref().map(|s| &s.context),
-    )?;
-    // Both client set-ups load the system's root certificates: build the kube client on another
-    // worker while the AWS configuration loads and the first AWS calls go out.
-    let kube_client = source
-        .clone()
-        .map(|s| tokio::spawn(async move { clients::kube(&s).await }));
-    let aws = clients::aws(global, choice.fallback_region.as_deref()).await?;
-    let cluster = match choice.cluster {
-        Some(c) => c,
-        None => {
-            return Err(Error::NoCluster {
-                region: aws.region.clone(),
-                clusters: eks::list_clusters(&aws).await?,
-            })
-        }
-    };
-    let no_kubeconfig = format!(
-        "no kubeconfig found; run aws eks update-kubeconfig --name {cluster}, or pass --kubeconfig"
-    );
-    let kube = async move {
-        match kube_client {
-            Some(task) => match task.await {
-                Ok(client) => client.map(Ok),
-                Err(e) => Err(Error::Kubeconfig(format!(
-                    "cannot build the Kubernetes client: {e}"
-                ))),
-            },
-            None => Ok(Err(no_kubeconfig)),
-        }
-    };
+    let connect::Connection { cluster, aws, kube } = connect::connect(global).await?;
     tracing::info!(%cluster, region = %aws.region, "preflight");
     let facts = facts::gather(
         &aws,
@@ -73,7 +38,7 @@ pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<i32, Error
         cluster: &facts.cluster.name,
         region: &facts.cluster.region,
         current_version: &facts.cluster.version,
-        target_version: &facts.target_version,
+        target_version: facts.target_version,
         findings: &findings,
     };
     let text = match global.output {

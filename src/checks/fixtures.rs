@@ -33,6 +33,8 @@ pub fn node(name: &str, kubelet: &str, pool: Option<&str>) -> NodeFacts {
         cpu_capacity_millis: 16_000,
         memory_capacity_bytes: 32_455_708 * 1024,
         pods_allocatable: 110,
+        capacity_type: Some("on-demand".into()),
+        ..Default::default()
     }
 }
 
@@ -51,6 +53,7 @@ pub fn pod(ns: &str, name: &str, l: &[(&str, &str)], owner: Option<&str>, node: 
         terminating: false,
         do_not_disrupt: false,
         phase: "Running".into(),
+        ..Default::default()
     }
 }
 
@@ -180,6 +183,7 @@ pub fn claim(name: &str, node: &str, pool: &str) -> NodeClaimFacts {
         termination_grace_period: Some("24h0m0s".into()),
         expire_after: Some("336h".into()),
         drifted: false,
+        ..Default::default()
     }
 }
 
@@ -256,7 +260,7 @@ pub fn article() -> Facts {
     ];
     Facts {
         now,
-        target_version: "1.31".into(),
+        target_version: crate::version::Minor::new(1, 31),
         cluster: ClusterFacts {
             name: "interesting-funk-otter".into(),
             arn: "arn:aws:eks:ap-northeast-1:123456789012:cluster/interesting-funk-otter".into(),

@@ -6,9 +6,9 @@
 
 use jiff::SignedDuration;
 
-use super::version::Minor;
 use super::{capped, subject_cluster, Finding, Severity};
 use crate::facts::model::{Facts, Gathered, InsightFacts};
+use crate::version::Minor;
 
 const STALE_AFTER: SignedDuration = SignedDuration::from_hours(24);
 
@@ -25,7 +25,7 @@ pub fn ins001(f: &Facts) -> Vec<Finding> {
             )]
         }
     };
-    let target = Minor::parse(&f.target_version);
+    let target = Some(f.target_version);
     let readiness: Vec<&InsightFacts> = insights
         .iter()
         .filter(|i| i.category == "UPGRADE_READINESS")

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::version::Minor;
 use super::{capped, subject_cluster, with_kube, Finding, Severity};
 use crate::facts::model::{Facts, KubeList};
+use crate::version::Minor;
 
 /// The kubelet may be at most this many minors older than the API server.
 pub const MAX_KUBELET_SKEW: i64 = 3;
@@ -15,17 +15,7 @@ pub const MAX_KUBELET_SKEW: i64 = 3;
 /// K8S001: kubelet skew vs the target.
 pub fn k8s001(f: &Facts) -> Vec<Finding> {
     with_kube(f, "K8S001", &[KubeList::Nodes], |k| {
-        let Some(target) = Minor::parse(&f.target_version) else {
-            return vec![Finding::new(
-                "K8S001",
-                Severity::Warn,
-                subject_cluster(f),
-                format!(
-                    "target {:?} is not a version; skew not checked",
-                    f.target_version
-                ),
-            )];
-        };
+        let target = f.target_version;
         // (kubelet minor or None, managed by Auto Mode) → node names
         let mut groups: BTreeMap<(Option<Minor>, bool), Vec<String>> = BTreeMap::new();
         for n in &k.nodes {
@@ -123,7 +113,7 @@ mod tests {
     #[test]
     fn skew_beyond_three_minors_fails() {
         let mut facts = article();
-        facts.target_version = "1.31".into();
+        facts.target_version = Minor::new(1, 31);
         kube(&mut facts)
             .nodes
             .push(node("old", "v1.27.9-eks-1", None));

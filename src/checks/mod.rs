@@ -12,7 +12,6 @@ use crate::facts::model::{Facts, Gathered, KubeFacts, KubeList};
 pub mod access;
 pub mod addons;
 pub mod cluster;
-pub mod drain;
 pub mod finding;
 pub mod iam;
 pub mod insights;

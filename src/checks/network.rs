@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::nodepools::{drift_allowance, pool_nodes};
 use super::{subject_cluster, Finding, Severity};
+use crate::disruption::budget::{drift_allowance, pool_nodes};
 use crate::facts::model::{Facts, Gathered, KubeFacts};
 
 /// Free IPs per subnet the control-plane upgrade needs.

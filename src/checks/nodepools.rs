@@ -4,45 +4,19 @@
 //! Each pool is judged by the nodes it owns now (label `karpenter.sh/nodepool`): a FAIL means a
 //! node of this cluster will not be replaced; a pool with no node to replace gets at most a WARN.
 
-use super::version::{parse_go_duration, Minor};
+use crate::disruption::budget::{drift_allowance, old_nodes, pool_nodes};
+use crate::duration::parse_go as parse_go_duration;
+
 use super::{with_kube, Finding, Severity};
-use crate::facts::model::{Facts, IntOrPercent, KubeFacts, KubeList, NodeFacts, NodePoolFacts};
+use crate::facts::model::{Facts, IntOrPercent, KubeList, NodeFacts};
 
 /// Auto Mode replaces every node after at most 21 days.
 const MAX_NODE_LIFETIME_SECS: u64 = 21 * 24 * 3600;
 
-pub(crate) fn pool_nodes<'a>(k: &'a KubeFacts, pool: &str) -> Vec<&'a NodeFacts> {
-    k.nodes
-        .iter()
-        .filter(|n| n.node_pool.as_deref() == Some(pool))
-        .collect()
-}
-
-/// The nodes that the upgrade to `target` will replace: those whose kubelet is not on it.
-pub(crate) fn old_nodes<'a>(nodes: &[&'a NodeFacts], target: Option<Minor>) -> Vec<&'a NodeFacts> {
-    nodes
-        .iter()
-        .copied()
-        .filter(|n| target.is_none() || Minor::parse(&n.kubelet_version) != target)
-        .collect()
-}
-
-/// How many of the pool's `total` nodes the always-active budgets let go at once for drift
-/// (no applicable budget: all of them). Scheduled budgets are ignored: they may be inactive.
-pub(crate) fn drift_allowance(pool: &NodePoolFacts, total: u32) -> u32 {
-    pool.budgets
-        .iter()
-        .filter(|b| b.applies_to("Drifted") && b.schedule.is_none())
-        .filter_map(|b| b.allowed_of(total))
-        .min()
-        .unwrap_or(total)
-        .min(total)
-}
-
 /// NPL001: budgets that allow 0 nodes for drift (always → FAIL, during a schedule → WARN), or
 /// have no room left right now.
 pub fn npl001(f: &Facts) -> Vec<Finding> {
-    let target = Minor::parse(&f.target_version);
+    let target = Some(f.target_version);
     with_kube(f, "NPL001", &[KubeList::NodePools, KubeList::Nodes], |k| {
         let mut out = Vec::new();
         for pool in &k.node_pools {
@@ -155,7 +129,7 @@ pub fn npl001(f: &Facts) -> Vec<Finding> {
 /// NPL002: NodePool cpu/memory limits leave room for one replacement node (the size of the
 /// pool's largest node).
 pub fn npl002(f: &Facts) -> Vec<Finding> {
-    let target = Minor::parse(&f.target_version);
+    let target = Some(f.target_version);
     with_kube(f, "NPL002", &[KubeList::NodePools, KubeList::Nodes], |k| {
         let mut out = Vec::new();
         for pool in &k.node_pools {
@@ -347,7 +321,7 @@ mod tests {
         assert!(out[0].message.contains("no node to replace now"));
         // nor on a pool whose nodes already run the target
         let mut facts = blocked();
-        facts.target_version = "1.30".into();
+        facts.target_version = crate::version::Minor::new(1, 30);
         assert_eq!(npl001(&facts)[0].severity, Severity::Warn);
     }
 

@@ -7,73 +7,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::drain::grace_for;
 use super::{capped, with_kube, Finding, Severity};
-use crate::facts::model::{Facts, IntOrPercent, KubeFacts, KubeList, PdbFacts, PodFacts};
-
-/// What the disruption controller would compute for one PDB.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PdbMath {
-    pub expected: i64,
-    pub healthy: i64,
-    pub desired: i64,
-    pub allowed: i64,
-}
-
-/// Non-terminal pods per namespace.
-pub(crate) fn pods_by_namespace(k: &KubeFacts) -> HashMap<&str, Vec<&PodFacts>> {
-    let mut map: HashMap<&str, Vec<&PodFacts>> = HashMap::new();
-    for p in k.pods.iter().filter(|p| !p.is_terminal()) {
-        map.entry(p.namespace.as_str()).or_default().push(p);
-    }
-    map
-}
-
-/// The non-terminal pods `pdb` selects.
-pub(crate) fn selected<'a>(
-    pdb: &PdbFacts,
-    by_ns: &HashMap<&str, Vec<&'a PodFacts>>,
-) -> Vec<&'a PodFacts> {
-    by_ns
-        .get(pdb.namespace.as_str())
-        .map(|pods| {
-            pods.iter()
-                .copied()
-                .filter(|p| pdb.selects(&p.labels))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Disruptions the PDB allows: its status when the disruption controller has reported one that
-/// accounts for the selected pods, else computed from the pods (REFERENCE §4).
-pub fn pdb_math(pdb: &PdbFacts, pods: &[&PodFacts]) -> PdbMath {
-    if let Some(s) = pdb
-        .status
-        .as_ref()
-        .filter(|s| s.expected_pods > 0 || pods.is_empty())
-    {
-        return PdbMath {
-            expected: s.expected_pods as i64,
-            healthy: s.current_healthy as i64,
-            desired: s.desired_healthy as i64,
-            allowed: s.disruptions_allowed as i64,
-        };
-    }
-    let expected = pods.len() as i64;
-    let healthy = pods.iter().filter(|p| p.ready && !p.terminating).count() as i64;
-    let desired = match (&pdb.max_unavailable, &pdb.min_available) {
-        (Some(max), _) => (expected - max.scaled(expected)).max(0),
-        (None, Some(min)) => min.scaled(expected),
-        (None, None) => 0,
-    };
-    PdbMath {
-        expected,
-        healthy,
-        desired,
-        allowed: (healthy - desired).max(0),
-    }
-}
+use crate::disruption::drain::grace_for;
+use crate::disruption::pdb::{pdb_math, pods_by_namespace, selected};
+use crate::facts::model::{Facts, IntOrPercent, KubeList, PdbFacts};
 
 fn subject(pdb: &PdbFacts) -> String {
     format!("pdb {}/{}", pdb.namespace, pdb.name)
@@ -262,6 +199,7 @@ pub fn pdb004(f: &Facts) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::checks::fixtures::{article, blocked, kube, pdb, pod};
+    use crate::disruption::pdb::PdbMath;
     use crate::facts::model::LabelSelector;
 
     fn only(out: Vec<Finding>) -> Finding {

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use super::drain::grace_for;
 use super::{capped, with_kube, Finding, Severity};
+use crate::disruption::drain::grace_for;
 use crate::facts::model::{Facts, KubeList, PodFacts};
 
 /// Pod names listed per namespace before `… and N more`.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::{Node, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Event as CoreEvent, Node, PodTemplateSpec};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -16,14 +16,17 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::model::{
-    parse_cpu_millis, parse_memory_bytes, Budget, Gathered, IntOrPercent, KubeFacts, KubeList,
-    LabelSelector, LabelSelectorRequirement, NodeClaimFacts, NodeFacts, NodePoolFacts, OwnerRef,
-    PdbFacts, PdbStatus, PodFacts, Resources, WorkloadFacts,
+    parse_cpu_millis, parse_memory_bytes, Budget, EventFacts, Gathered, IntOrPercent, KubeFacts,
+    KubeList, LabelSelector, LabelSelectorRequirement, NodeClaimFacts, NodeFacts, NodePoolFacts,
+    OwnerRef, PdbFacts, PdbStatus, PodFacts, Resources, WorkloadFacts,
 };
 use super::slim::{SlimPod, DO_NOT_DISRUPT};
 use super::timed;
 use crate::clients::Kube;
 use crate::error::{chain, one_line, root_cause};
+
+/// The taint Auto Mode puts on a node it is replacing.
+pub const DISRUPTED_TAINT: &str = "karpenter.sh/disrupted";
 
 /// Objects per list page.
 const PAGE: u32 = 1000;
@@ -228,7 +231,7 @@ fn label(meta: &meta::ObjectMeta, key: &str) -> Option<String> {
     meta.labels.as_ref().and_then(|l| l.get(key)).cloned()
 }
 
-fn node_facts(n: &Node) -> NodeFacts {
+pub fn node_facts(n: &Node) -> NodeFacts {
     let status = n.status.as_ref();
     let quantity = |map: Option<
         &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
@@ -236,6 +239,14 @@ fn node_facts(n: &Node) -> NodeFacts {
                     key: &str| map.and_then(|m| m.get(key)).map(|q| q.0.clone());
     let allocatable = status.and_then(|s| s.allocatable.as_ref());
     let capacity = status.and_then(|s| s.capacity.as_ref());
+    let ready = status
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"));
+    let disrupted = n
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .and_then(|ts| ts.iter().find(|t| t.key == DISRUPTED_TAINT));
     NodeFacts {
         name: n.metadata.name.clone().unwrap_or_default(),
         kubelet_version: status
@@ -243,14 +254,9 @@ fn node_facts(n: &Node) -> NodeFacts {
             .map(|i| i.kubelet_version.clone())
             .unwrap_or_default(),
         node_pool: label(&n.metadata, "karpenter.sh/nodepool"),
-        ready: status
-            .and_then(|s| s.conditions.as_ref())
-            .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True")),
-        deleting: n.metadata.deletion_timestamp.is_some()
-            || n.spec
-                .as_ref()
-                .and_then(|s| s.taints.as_ref())
-                .is_some_and(|ts| ts.iter().any(|t| t.key == "karpenter.sh/disrupted")),
+        ready: ready.is_some_and(|c| c.status == "True"),
+        ready_since: ready.and_then(|c| time(c.last_transition_time.as_ref())),
+        deleting: n.metadata.deletion_timestamp.is_some() || disrupted.is_some(),
         do_not_disrupt: annotation_true(&n.metadata, DO_NOT_DISRUPT),
         instance_type: label(&n.metadata, "node.kubernetes.io/instance-type"),
         zone: label(&n.metadata, "topology.kubernetes.io/zone"),
@@ -269,10 +275,20 @@ fn node_facts(n: &Node) -> NodeFacts {
         pods_allocatable: quantity(allocatable, "pods")
             .and_then(|q| q.trim().parse().ok())
             .unwrap_or(0),
+        created: time(n.metadata.creation_timestamp.as_ref()),
+        deletion: time(n.metadata.deletion_timestamp.as_ref()),
+        unschedulable: n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true),
+        disrupted: disrupted.is_some(),
+        disrupted_since: disrupted.and_then(|t| time(t.time_added.as_ref())),
+        capacity_type: label(&n.metadata, "karpenter.sh/capacity-type"),
     }
 }
 
-fn pod_facts(p: &SlimPod) -> PodFacts {
+fn time(t: Option<&meta::Time>) -> Option<jiff::Timestamp> {
+    t.map(|t| t.0)
+}
+
+pub fn pod_facts(p: &SlimPod) -> PodFacts {
     let owners = p.metadata.owner_references.as_deref().unwrap_or_default();
     let owner = owners
         .iter()
@@ -292,6 +308,10 @@ fn pod_facts(p: &SlimPod) -> PodFacts {
         terminating: p.metadata.deletion_timestamp.is_some(),
         do_not_disrupt: annotation_true(&p.metadata, DO_NOT_DISRUPT),
         phase: p.phase.clone().unwrap_or_default(),
+        created: time(p.metadata.creation_timestamp.as_ref()),
+        restarts: p.restarts,
+        cpu_request_millis: p.cpu_request_millis,
+        memory_request_bytes: p.memory_request_bytes,
     }
 }
 
@@ -322,7 +342,7 @@ fn int_or_percent(v: Option<&IntOrString>) -> Option<IntOrPercent> {
     }
 }
 
-fn pdb_facts(p: &PodDisruptionBudget) -> PdbFacts {
+pub fn pdb_facts(p: &PodDisruptionBudget) -> PdbFacts {
     let spec = p.spec.as_ref();
     PdbFacts {
         namespace: p.metadata.namespace.clone().unwrap_or_default(),
@@ -432,7 +452,7 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     path.iter().try_fold(v, |v, k| v.get(k))?.as_str()
 }
 
-fn node_pool_facts(o: &DynamicObject) -> NodePoolFacts {
+pub fn node_pool_facts(o: &DynamicObject) -> NodePoolFacts {
     let d = &o.data;
     let budgets = match d
         .pointer("/spec/disruption/budgets")
@@ -488,7 +508,7 @@ fn node_pool_facts(o: &DynamicObject) -> NodePoolFacts {
     }
 }
 
-fn node_claim_facts(o: &DynamicObject) -> NodeClaimFacts {
+pub fn node_claim_facts(o: &DynamicObject) -> NodeClaimFacts {
     let d = &o.data;
     NodeClaimFacts {
         name: o.metadata.name.clone().unwrap_or_default(),
@@ -497,6 +517,8 @@ fn node_claim_facts(o: &DynamicObject) -> NodeClaimFacts {
         termination_grace_period: str_at(d, &["spec", "terminationGracePeriod"])
             .map(str::to_string),
         expire_after: str_at(d, &["spec", "expireAfter"]).map(str::to_string),
+        created: time(o.metadata.creation_timestamp.as_ref()),
+        deletion: time(o.metadata.deletion_timestamp.as_ref()),
         drifted: d
             .pointer("/status/conditions")
             .and_then(Value::as_array)
@@ -506,6 +528,30 @@ fn node_claim_facts(o: &DynamicObject) -> NodeClaimFacts {
                         && str_at(c, &["status"]) == Some("True")
                 })
             }),
+    }
+}
+
+/// One core/v1 Event, as the live views keep it.
+pub fn event_facts(e: &CoreEvent) -> EventFacts {
+    let involved = &e.involved_object;
+    EventFacts {
+        namespace: e.metadata.namespace.clone().unwrap_or_default(),
+        name: e.metadata.name.clone().unwrap_or_default(),
+        type_: e.type_.clone().unwrap_or_default(),
+        reason: e.reason.clone().unwrap_or_default(),
+        message: e.message.clone().unwrap_or_default(),
+        object_kind: involved.kind.clone().unwrap_or_default(),
+        object_name: involved.name.clone().unwrap_or_default(),
+        component: e
+            .reporting_component
+            .clone()
+            .filter(|c| !c.is_empty())
+            .or_else(|| e.source.as_ref().and_then(|s| s.component.clone()))
+            .unwrap_or_default(),
+        count: e.count.unwrap_or(1),
+        last_seen: time(e.last_timestamp.as_ref())
+            .or_else(|| e.event_time.as_ref().map(|t| t.0))
+            .or_else(|| time(e.metadata.creation_timestamp.as_ref())),
     }
 }
 

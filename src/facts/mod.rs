@@ -20,9 +20,9 @@ use std::time::Instant;
 use aws_sdk_eks::primitives::DateTime;
 use jiff::Timestamp;
 
-use crate::cli::MinorVersion;
 use crate::clients::{Aws, Kube};
 use crate::error::{AwsFailure, Error};
+use crate::version::Minor;
 use model::{Facts, Gathered};
 
 /// What to gather.
@@ -30,7 +30,7 @@ use model::{Facts, Gathered};
 pub struct Request<'a> {
     pub cluster: &'a str,
     /// Target version; default: the cluster's version + 1 minor.
-    pub to: Option<MinorVersion>,
+    pub to: Option<Minor>,
     /// StartInsightsRefresh and wait for it before listing insights.
     pub refresh_insights: bool,
 }
@@ -100,7 +100,7 @@ pub async fn gather(
         )?;
         Ok((
             facts,
-            target_text,
+            target,
             subnets,
             cluster_role,
             node_role,
@@ -140,13 +140,13 @@ pub async fn gather(
 }
 
 /// `--to`, or the cluster's version + 1 minor.
-fn target_version(current: &str, to: Option<MinorVersion>) -> Result<MinorVersion, Error> {
+fn target_version(current: &str, to: Option<Minor>) -> Result<Minor, Error> {
     if let Some(t) = to {
         return Ok(t);
     }
     current
-        .parse::<MinorVersion>()
-        .map(MinorVersion::next)
+        .parse::<Minor>()
+        .map(Minor::next)
         .map_err(|_| Error::Api {
             operation: "DescribeCluster".into(),
             detail: format!(

@@ -58,7 +58,7 @@ pub struct Facts {
     /// When the facts were gathered (staleness of insights is measured from here).
     pub now: Timestamp,
     /// The Kubernetes version to upgrade to, `"1.31"` (the CLI defaults it to current + 1 minor).
-    pub target_version: String,
+    pub target_version: crate::version::Minor,
     /// DescribeCluster. Always present: without it there is nothing to check.
     pub cluster: ClusterFacts,
     /// DescribeClusterVersions (all versions EKS offers, with support status and dates).
@@ -414,6 +414,8 @@ pub struct NodeFacts {
     pub node_pool: Option<String>,
     /// Condition `Ready` is `True`.
     pub ready: bool,
+    /// The Ready condition's `lastTransitionTime`.
+    pub ready_since: Option<Timestamp>,
     /// Being removed: `metadata.deletionTimestamp` set or taint `karpenter.sh/disrupted`.
     pub deleting: bool,
     /// Annotation `karpenter.sh/do-not-disrupt: "true"`.
@@ -432,6 +434,18 @@ pub struct NodeFacts {
     pub memory_capacity_bytes: u64,
     /// `status.allocatable.pods`.
     pub pods_allocatable: u32,
+    /// `metadata.creationTimestamp`.
+    pub created: Option<Timestamp>,
+    /// `metadata.deletionTimestamp`.
+    pub deletion: Option<Timestamp>,
+    /// `spec.unschedulable` (cordoned).
+    pub unschedulable: bool,
+    /// Taint `karpenter.sh/disrupted` is on the node: Auto Mode is replacing it.
+    pub disrupted: bool,
+    /// The disrupted taint's `timeAdded`, when the server sets it.
+    pub disrupted_since: Option<Timestamp>,
+    /// Label `karpenter.sh/capacity-type` (`on-demand`, `spot`).
+    pub capacity_type: Option<String>,
 }
 
 /// Who controls a pod (`metadata.ownerReferences[controller=true]`, else the first reference).
@@ -460,6 +474,14 @@ pub struct PodFacts {
     pub do_not_disrupt: bool,
     /// `status.phase`: `Pending`, `Running`, `Succeeded`, `Failed`, `Unknown`.
     pub phase: String,
+    /// `metadata.creationTimestamp`.
+    pub created: Option<Timestamp>,
+    /// Sum of the containers' restart counts.
+    pub restarts: i32,
+    /// Sum of the containers' CPU requests, in millicores.
+    pub cpu_request_millis: u64,
+    /// Sum of the containers' memory requests, in bytes.
+    pub memory_request_bytes: u64,
 }
 
 impl PodFacts {
@@ -604,6 +626,29 @@ pub struct NodeClaimFacts {
     pub expire_after: Option<String>,
     /// Condition `Drifted` is `True`.
     pub drifted: bool,
+    /// `metadata.creationTimestamp` (expiry counts from here).
+    pub created: Option<Timestamp>,
+    /// `metadata.deletionTimestamp`: the drain started (terminationGracePeriod counts from here).
+    pub deletion: Option<Timestamp>,
+}
+
+/// A Kubernetes Event the live views show (karpenter's DisruptionBlocked, FailedDraining, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventFacts {
+    pub namespace: String,
+    pub name: String,
+    /// `Normal` or `Warning`.
+    pub type_: String,
+    pub reason: String,
+    pub message: String,
+    /// `involvedObject.kind` and `.name`.
+    pub object_kind: String,
+    pub object_name: String,
+    /// `reportingComponent`, else `source.component`.
+    pub component: String,
+    pub count: i32,
+    /// `lastTimestamp`, else `eventTime`, else `metadata.creationTimestamp`.
+    pub last_seen: Option<Timestamp>,
 }
 
 /// CPU and memory amounts.

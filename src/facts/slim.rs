@@ -7,9 +7,12 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 use k8s_openapi::NamespaceResourceScope;
 use serde::Deserialize;
+
+use super::model::{parse_cpu_millis, parse_memory_bytes};
 
 /// The one annotation the checks and views read.
 pub const DO_NOT_DISRUPT: &str = "karpenter.sh/do-not-disrupt";
@@ -29,6 +32,10 @@ pub struct SlimPod {
     pub ready: bool,
     /// Sum of `status.containerStatuses[].restartCount`.
     pub restarts: i32,
+    /// Sum of `spec.containers[].resources.requests.cpu`, in millicores.
+    pub cpu_request_millis: u64,
+    /// Sum of `spec.containers[].resources.requests.memory`, in bytes.
+    pub memory_request_bytes: u64,
 }
 
 impl kube::Resource for SlimPod {
@@ -91,6 +98,26 @@ mod wire {
     #[serde(default, rename_all = "camelCase")]
     pub struct Spec {
         pub node_name: Option<String>,
+        pub containers: Option<Vec<Container>>,
+    }
+
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    pub struct Container {
+        pub resources: Resources,
+    }
+
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    pub struct Resources {
+        pub requests: Requests,
+    }
+
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    pub struct Requests {
+        pub cpu: Option<Quantity>,
+        pub memory: Option<Quantity>,
     }
 
     #[derive(Deserialize, Default)]
@@ -119,6 +146,16 @@ mod wire {
 impl From<wire::Pod> for SlimPod {
     fn from(p: wire::Pod) -> Self {
         let m = p.metadata;
+        let containers = p.spec.containers.unwrap_or_default();
+        let sum = |pick: fn(&wire::Requests) -> Option<&Quantity>,
+                   parse: fn(&str) -> Option<u64>| {
+            containers
+                .iter()
+                .filter_map(|c| pick(&c.resources.requests).and_then(|q| parse(&q.0)))
+                .sum()
+        };
+        let cpu_request_millis = sum(|r| r.cpu.as_ref(), parse_cpu_millis);
+        let memory_request_bytes = sum(|r| r.memory.as_ref(), parse_memory_bytes);
         let annotations = m
             .annotations
             .and_then(|a| a.do_not_disrupt)
@@ -151,6 +188,8 @@ impl From<wire::Pod> for SlimPod {
                 .iter()
                 .map(|c| c.restart_count)
                 .sum(),
+            cpu_request_millis,
+            memory_request_bytes,
         }
     }
 }
@@ -173,7 +212,9 @@ mod tests {
                 "managedFields": [{"manager": "kubectl", "operation": "Apply"}],
                 "deletionTimestamp": "2024-12-12T08:27:34Z"
             },
-            "spec": {"nodeName": "i-1", "containers": [{"name": "c", "image": "pause"}]},
+            "spec": {"nodeName": "i-1", "containers": [
+                {"name": "c", "image": "pause", "resources": {"requests": {"cpu": "250m", "memory": "1Gi"}}},
+                {"name": "d", "image": "pause", "resources": {"requests": {"cpu": "1"}}}]},
             "status": {"phase": "Running",
                        "conditions": [{"type": "Ready", "status": "True"}],
                        "containerStatuses": [{"name": "c", "restartCount": 2, "ready": true},
@@ -187,6 +228,10 @@ mod tests {
         assert!(p.metadata.deletion_timestamp.is_some());
         assert_eq!(p.node_name.as_deref(), Some("i-1"));
         assert_eq!((p.ready, p.restarts), (true, 3));
+        assert_eq!(
+            (p.cpu_request_millis, p.memory_request_bytes),
+            (1250, 1 << 30)
+        );
         assert_eq!(
             <SlimPod as kube::Resource>::url_path(&(), None),
             "/api/v1/pods"

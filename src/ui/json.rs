@@ -27,7 +27,7 @@ struct Document<'a> {
     cluster: &'a str,
     region: &'a str,
     current_version: &'a str,
-    target_version: &'a str,
+    target_version: crate::version::Minor,
     summary: Summary,
     findings: &'a [Finding],
 }
@@ -66,7 +66,7 @@ mod tests {
             cluster: "c",
             region: "r",
             current_version: "1.30",
-            target_version: "1.31",
+            target_version: crate::version::Minor::new(1, 31),
             findings: &findings,
         };
         let v: serde_json::Value = serde_json::from_str(&render(&r)).unwrap();

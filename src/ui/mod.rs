@@ -13,7 +13,7 @@ pub struct Report<'a> {
     pub cluster: &'a str,
     pub region: &'a str,
     pub current_version: &'a str,
-    pub target_version: &'a str,
+    pub target_version: crate::version::Minor,
     pub findings: &'a [Finding],
 }
 

@@ -112,7 +112,7 @@ mod tests {
                 cluster: "c1",
                 region: "ap-northeast-1",
                 current_version: "1.30",
-                target_version: "1.31",
+                target_version: crate::version::Minor::new(1, 31),
                 findings,
             },
             Style::plain(),

@@ -5,8 +5,8 @@
 //! drain waits for as long as the budget allows nothing. Pure; the PDB and pod checks put it into
 //! their messages.
 
-use super::version::parse_go_duration;
-use crate::facts::model::KubeFacts;
+use crate::duration::{human, parse_go as parse_go_duration};
+use crate::facts::model::{KubeFacts, NodeClaimFacts, NodeFacts, NodePoolFacts};
 
 /// What Auto Mode sets on the NodeClaims of its built-in NodePools.
 const AUTO_MODE_GRACE_SECS: u64 = 24 * 3600;
@@ -68,6 +68,21 @@ fn grace_of(k: &KubeFacts, node: &str) -> Grace {
         .node_claims
         .iter()
         .find(|c| c.node_name.as_deref() == Some(node));
+    let known = k.nodes.iter().find(|n| n.name == node);
+    grace_of_node(node, claim, known, |p| {
+        k.node_pools.iter().find(|np| np.name == p)
+    })
+}
+
+/// The grace that bounds the drain of one node, from its NodeClaim, the Node and a NodePool
+/// lookup: the claim's terminationGracePeriod, else its pool's, else Auto Mode's 24 h; unbounded
+/// for a node with neither a claim nor a NodePool label.
+pub fn grace_of_node<'a>(
+    node: &str,
+    claim: Option<&NodeClaimFacts>,
+    known: Option<&NodeFacts>,
+    pool_named: impl Fn(&str) -> Option<&'a NodePoolFacts>,
+) -> Grace {
     if let Some((c, secs)) = claim.and_then(|c| {
         let secs = parse_go_duration(c.termination_grace_period.as_deref()?)?;
         Some((c, secs))
@@ -77,7 +92,6 @@ fn grace_of(k: &KubeFacts, node: &str) -> Grace {
             source: format!("NodeClaim {}", c.name),
         };
     }
-    let known = k.nodes.iter().find(|n| n.name == node);
     if claim.is_none() && known.is_some_and(|n| n.node_pool.is_none()) {
         return Grace {
             secs: None,
@@ -87,7 +101,7 @@ fn grace_of(k: &KubeFacts, node: &str) -> Grace {
     let pool_name = claim
         .and_then(|c| c.node_pool.clone())
         .or_else(|| known.and_then(|n| n.node_pool.clone()));
-    let pool = pool_name.and_then(|p| k.node_pools.iter().find(|np| np.name == p));
+    let pool = pool_name.and_then(|p| pool_named(&p));
     if let Some((p, secs)) = pool.and_then(|p| {
         let secs = parse_go_duration(p.termination_grace_period.as_deref()?)?;
         Some((p, secs))
@@ -100,33 +114,19 @@ fn grace_of(k: &KubeFacts, node: &str) -> Grace {
     auto_mode_default()
 }
 
-fn auto_mode_default() -> Grace {
+/// Auto Mode's own bound: what its built-in NodePools set.
+pub fn auto_mode_default() -> Grace {
     Grace {
         secs: Some(AUTO_MODE_GRACE_SECS),
         source: "Auto Mode's default".into(),
     }
 }
 
-/// `24h`, `1h30m`, `45m`, `90s`.
-pub fn human(secs: u64) -> String {
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    let mut out = String::new();
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 || out.is_empty() {
-        out.push_str(&format!("{s}s"));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::checks::fixtures::{article, kube};
+    use crate::duration::human;
 
     #[test]
     fn claim_then_pool_then_default() {

@@ -1,0 +1,18 @@
+//! One live model of the cluster, shared by every `watch` view and by `upgrade`: watchers turn
+//! Kubernetes watch events into [`Change`]s at arrival (`feed`, the only I/O here), a single task
+//! owns the [`State`] and applies them in order (`state`), and the views ask the state what they
+//! show (`rotation` for progress and what blocks it). Everything but `feed` is pure and is tested
+//! with literal event sequences.
+
+pub mod change;
+pub mod clock;
+pub mod feed;
+pub mod line;
+pub mod node;
+pub mod pdb;
+pub mod rotation;
+pub mod state;
+
+pub use change::{Change, Kind, Object};
+pub use line::Line;
+pub use state::State;
