@@ -5,6 +5,7 @@
 pub mod generate;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
@@ -123,16 +124,61 @@ pub struct UpgradeArgs {
     pub yes: bool,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+/// Live views. On a terminal they redraw in place (`q` quits); otherwise they print one line per
+/// change with a timestamp; `-o json` prints one JSON object per change.
+#[derive(Debug, Clone, Subcommand)]
 pub enum WatchCommand {
-    /// Nodes: version, instance type, readiness, age
-    Nodes,
-    /// Pods: phase, node, restarts
-    Pods,
-    /// PodDisruptionBudgets: allowed disruptions
-    Pdb,
-    /// Node rotation after an upgrade: progress, PDB compliance, what blocks it
-    Rotation,
+    /// Nodes: status, version, type, NodePool, zone, pods, requests, age, expiry; NodePool budgets
+    #[command(after_help = EXIT_CODES)]
+    Nodes(WatchArgs),
+    /// Pods: phase, readiness, node and its version, age, restarts
+    #[command(after_help = EXIT_CODES)]
+    Pods(PodsArgs),
+    /// PodDisruptionBudgets: required, healthy, allowed, lowest healthy seen, violations
+    #[command(after_help = EXIT_CODES)]
+    Pdb(WatchArgs),
+    /// Node rotation to a version: progress, PDB compliance, what blocks it; exits 0 when every
+    /// node runs the target, 1 if a PDB was violated on the way, 3 on --timeout
+    #[command(after_help = EXIT_CODES)]
+    Rotation(RotationArgs),
+}
+
+/// Options every live view takes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WatchArgs {
+    /// Print one snapshot once everything is listed, then exit
+    #[arg(long)]
+    pub once: bool,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct PodsArgs {
+    /// Only pods in this namespace
+    #[arg(short, long, value_name = "NS", conflicts_with = "all_namespaces")]
+    pub namespace: Option<String>,
+    /// Pods in every namespace (the default)
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Only pods matching this label selector (`app=myapp,tier!=db`)
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    #[command(flatten)]
+    pub watch: WatchArgs,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct RotationArgs {
+    /// Target Kubernetes version X.Y (default: the control plane's, from the API server's /version)
+    #[arg(long, value_name = "X.Y")]
+    pub to: Option<Minor>,
+    /// Explain what blocks the rotation once nothing has moved for this long (600, 90s, 45m, 2h)
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_cli, default_value = "10m")]
+    pub stall_after: Duration,
+    /// Give up (exit 3) after this long (600, 90s, 45m, 2h)
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_cli)]
+    pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub watch: WatchArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -298,8 +298,17 @@ pub struct Kube {
     pub context: String,
 }
 
+/// Read timeout for requests that answer at once (lists, gets).
+pub const KUBE_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Builds the kube client for the chosen context, with connect and read timeouts.
 pub async fn kube(source: &KubeSource) -> Result<Kube, Error> {
+    kube_with_read_timeout(source, KUBE_READ_TIMEOUT).await
+}
+
+/// The same with another read timeout (long-lived watches need one longer than the server's
+/// watch timeout).
+pub async fn kube_with_read_timeout(source: &KubeSource, read: Duration) -> Result<Kube, Error> {
     let options = KubeConfigOptions {
         context: Some(source.context.name.clone()),
         cluster: None,
@@ -316,7 +325,7 @@ pub async fn kube(source: &KubeSource) -> Result<Kube, Error> {
             ))
         })?;
     config.connect_timeout = Some(Duration::from_secs(5));
-    config.read_timeout = Some(Duration::from_secs(30));
+    config.read_timeout = Some(read);
     let url = config.cluster_url.to_string();
     let client = kube::Client::try_from(config).map_err(|e| {
         Error::Kubeconfig(format!(

@@ -4,6 +4,7 @@
 //! `kube_only` is the step for commands that talk to the Kubernetes API alone (`watch`).
 
 use std::future::Future;
+use std::time::Duration;
 
 use crate::cli::GlobalArgs;
 use crate::clients::{self, Aws, Kube};
@@ -71,8 +72,12 @@ pub struct KubeConnection {
     pub region: Option<String>,
 }
 
-/// Builds the Kubernetes client from the kubeconfig (`--kubeconfig`, `--context`, KUBECONFIG).
-pub async fn kube_only(global: &GlobalArgs) -> Result<KubeConnection, Error> {
+/// Builds the Kubernetes client from the kubeconfig (`--kubeconfig`, `--context`, KUBECONFIG),
+/// with the given read timeout.
+pub async fn kube_only(
+    global: &GlobalArgs,
+    read_timeout: Duration,
+) -> Result<KubeConnection, Error> {
     let source = clients::read_kubeconfig(global)?.ok_or_else(|| {
         Error::Kubeconfig(
             "no kubeconfig found; run aws eks update-kubeconfig --name CLUSTER, or pass --kubeconfig"
@@ -80,7 +85,7 @@ pub async fn kube_only(global: &GlobalArgs) -> Result<KubeConnection, Error> {
         )
     })?;
     let arn = source.context.eks_arn();
-    let kube = clients::kube(&source).await?;
+    let kube = clients::kube_with_read_timeout(&source, read_timeout).await?;
     Ok(KubeConnection {
         kube,
         cluster: global

@@ -18,3 +18,4 @@ pub mod sim;
 pub mod target;
 pub mod ui;
 pub mod version;
+pub mod watch;

@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 
 use eksauto::cli::{generate, Cli, Command, DemoArgs, GlobalArgs, SimArgs};
 use eksauto::error::{one_line, Error};
-use eksauto::{preflight, sim};
+use eksauto::{preflight, sim, watch};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -55,9 +55,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
         Command::Upgrade(_) => Err(Error::Usage(
             "eksauto upgrade is not available yet in this version; use the EKS console or aws eks update-cluster-version".into(),
         )),
-        Command::Watch { .. } => Err(Error::Usage(
-            "eksauto watch is not available yet in this version; use kubectl get --watch".into(),
-        )),
+        Command::Watch { what } => watch::run(&global, &what).await,
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(&generate::completion(shell));

@@ -1,1 +1,245 @@
+//! The live model's only I/O: one `kube::runtime::watcher` per kind (one list, then one watch,
+//! resumed from the last resourceVersion, re-listed after a `410 Gone`, retried with backoff),
+//! each object converted into the project's compact facts as it arrives and sent over one
+//! channel, in order, to the task that owns the state. Nothing is polled and nothing is written.
+//!
+//! A 401 means the credentials expired (EKS tokens live 15 minutes): the watcher is restarted
+//! with a client built anew from the kubeconfig, which runs its `exec` plugin again.
 
+use std::fmt::Debug;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::{Event as CoreEvent, Node};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind};
+use kube::runtime::watcher::{self, Event};
+use kube::runtime::WatchStreamExt;
+use kube::Client;
+use serde::de::DeserializeOwned;
+use tokio::sync::mpsc;
+
+use super::change::{Change, Kind, Object};
+use crate::error::{one_line, root_cause};
+use crate::facts::kube::{
+    event_facts, node_claim_facts, node_facts, node_pool_facts, pdb_facts, pod_facts,
+};
+use crate::facts::slim::SlimPod;
+
+/// How long a watch may stay open: the server closes it then (a real server also sends a
+/// bookmark about once a minute), and the watcher opens the next one from where it was.
+const WATCH_TIMEOUT_SECS: u32 = 240;
+
+/// The client's read timeout: longer than a watch may stay silent, so that only a dead
+/// connection trips it.
+pub const READ_TIMEOUT: std::time::Duration =
+    std::time::Duration::from_secs(WATCH_TIMEOUT_SECS as u64 + 30);
+
+/// Builds a fresh client (new credentials) when the API answers 401.
+pub type Reconnect =
+    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Option<Client>> + Send>> + Send + Sync>;
+
+/// What to watch.
+#[derive(Clone)]
+pub struct FeedConfig {
+    pub kinds: Vec<Kind>,
+    /// Pods only in this namespace (`None`: all).
+    pub namespace: Option<String>,
+    /// Pods only with these labels (a label selector).
+    pub selector: Option<String>,
+}
+
+/// Starts one watcher task per kind; they stop when the receiver is dropped.
+pub fn spawn(client: Client, config: &FeedConfig, reconnect: Reconnect, tx: mpsc::Sender<Change>) {
+    for &kind in &config.kinds {
+        let (client, tx, reconnect, cfg) = (
+            client.clone(),
+            tx.clone(),
+            reconnect.clone(),
+            config.clone(),
+        );
+        tokio::spawn(async move { run_kind(kind, client, cfg, reconnect, tx).await });
+    }
+}
+
+/// Watches one kind until the receiver goes away, rebuilding the client after a 401.
+async fn run_kind(
+    kind: Kind,
+    mut client: Client,
+    cfg: FeedConfig,
+    reconnect: Reconnect,
+    tx: mpsc::Sender<Change>,
+) {
+    loop {
+        let ended = match kind {
+            Kind::Nodes => {
+                watch(
+                    kind,
+                    Api::<Node>::all(client.clone()),
+                    config(),
+                    |n| Object::Node(node_facts(n)),
+                    &tx,
+                )
+                .await
+            }
+            Kind::Pods => {
+                let api = match &cfg.namespace {
+                    Some(ns) => Api::<SlimPod>::namespaced(client.clone(), ns),
+                    None => Api::<SlimPod>::all(client.clone()),
+                };
+                let mut wc = config();
+                if let Some(sel) = &cfg.selector {
+                    wc = wc.labels(sel);
+                }
+                watch(kind, api, wc, |p| Object::Pod(pod_facts(p)), &tx).await
+            }
+            Kind::Pdbs => {
+                watch(
+                    kind,
+                    Api::<PodDisruptionBudget>::all(client.clone()),
+                    config(),
+                    |p| Object::Pdb(pdb_facts(p)),
+                    &tx,
+                )
+                .await
+            }
+            Kind::NodePools => {
+                let api = Api::<DynamicObject>::all_with(
+                    client.clone(),
+                    &karpenter("NodePool", "nodepools"),
+                );
+                watch(
+                    kind,
+                    api,
+                    config(),
+                    |o| Object::NodePool(node_pool_facts(o)),
+                    &tx,
+                )
+                .await
+            }
+            Kind::NodeClaims => {
+                let api = Api::<DynamicObject>::all_with(
+                    client.clone(),
+                    &karpenter("NodeClaim", "nodeclaims"),
+                );
+                watch(
+                    kind,
+                    api,
+                    config(),
+                    |o| Object::NodeClaim(node_claim_facts(o)),
+                    &tx,
+                )
+                .await
+            }
+            Kind::Events => {
+                watch(
+                    kind,
+                    Api::<CoreEvent>::all(client.clone()),
+                    config(),
+                    |e| Object::Event(event_facts(e)),
+                    &tx,
+                )
+                .await
+            }
+        };
+        match ended {
+            Ended::ReceiverGone => return,
+            Ended::NotServed => {
+                // No such resource on this server (no Karpenter CRDs): an empty kind, not an error.
+                let _ = tx.send(Change::Relist(kind)).await;
+                let _ = tx.send(Change::Synced(kind)).await;
+                return;
+            }
+            Ended::Unauthorized => {
+                if let Some(fresh) = reconnect().await {
+                    client = fresh;
+                } else {
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                }
+            }
+        }
+    }
+}
+
+fn config() -> watcher::Config {
+    watcher::Config::default().timeout(WATCH_TIMEOUT_SECS)
+}
+
+fn karpenter(kind: &str, plural: &str) -> ApiResource {
+    ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk("karpenter.sh", "v1", kind), plural)
+}
+
+/// Why a watcher stream was left.
+enum Ended {
+    ReceiverGone,
+    /// 404 on the first list.
+    NotServed,
+    /// 401: the credentials need refreshing.
+    Unauthorized,
+}
+
+/// Runs one watcher stream, sending each step as a [`Change`]. Transient errors are reported
+/// and the watcher's own backoff retries them.
+async fn watch<K>(
+    kind: Kind,
+    api: Api<K>,
+    config: watcher::Config,
+    convert: impl Fn(&K) -> Object,
+    tx: &mpsc::Sender<Change>,
+) -> Ended
+where
+    K: kube::Resource + Clone + DeserializeOwned + Debug + Send + 'static,
+{
+    let mut stream = watcher::watcher(api, config).default_backoff().boxed();
+    let mut listed_once = false;
+    while let Some(step) = stream.next().await {
+        let change = match step {
+            Ok(Event::Init) => Change::Relist(kind),
+            Ok(Event::InitApply(o)) => Change::Listed(convert(&o)),
+            Ok(Event::InitDone) => {
+                listed_once = true;
+                Change::Synced(kind)
+            }
+            Ok(Event::Apply(o)) => Change::Applied(convert(&o)),
+            Ok(Event::Delete(o)) => Change::Deleted(convert(&o)),
+            Err(e) => {
+                match status_code(&e) {
+                    Some(404) if !listed_once => return Ended::NotServed,
+                    Some(401) => {
+                        let _ = tx
+                            .send(Change::Trouble(
+                                kind,
+                                "credentials expired (401); refreshing".into(),
+                            ))
+                            .await;
+                        return Ended::Unauthorized;
+                    }
+                    _ => {}
+                }
+                Change::Trouble(kind, one_line(&root_cause(&e)))
+            }
+        };
+        if tx.send(change).await.is_err() {
+            return Ended::ReceiverGone;
+        }
+    }
+    Ended::ReceiverGone
+}
+
+/// The HTTP status of a watcher error, when the API server answered one.
+fn status_code(e: &watcher::Error) -> Option<u16> {
+    let api = |k: &kube::Error| match k {
+        kube::Error::Api(s) => Some(s.code),
+        kube::Error::Auth(_) => Some(401),
+        _ => None,
+    };
+    match e {
+        watcher::Error::InitialListFailed(k)
+        | watcher::Error::WatchStartFailed(k)
+        | watcher::Error::WatchFailed(k) => api(k),
+        watcher::Error::WatchError(s) => Some(s.code),
+        watcher::Error::NoResourceVersion => None,
+    }
+}

@@ -47,11 +47,9 @@ impl Tally {
     /// CPU and memory requests as percentages of the node's allocatable.
     pub fn requests_percent(&self, node: &NodeFacts) -> (u32, u32) {
         let pct = |used: u64, of: u64| {
-            if of == 0 {
-                0
-            } else {
-                (used.saturating_mul(100) / of).min(999) as u32
-            }
+            used.saturating_mul(100)
+                .checked_div(of)
+                .map_or(0, |p| p.min(999) as u32)
         };
         (
             pct(self.cpu_requests_millis, node.cpu_allocatable_millis),

@@ -3,6 +3,7 @@
 //! dropped watch or a `410 Gone` is merged in place: objects it still contains are updated, those
 //! it no longer contains are deleted when it completes, so nothing is lost or counted twice.
 //! Lines are produced only for kinds whose first list is complete (the initial sync is silent).
+//! Changes are timed on the local clock; ages and deadlines use the server's (see `clock`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
@@ -44,7 +45,8 @@ pub struct Progress {
     pub last_replaced: Option<Timestamp>,
     /// Controlled pods that left a node being replaced (they are recreated elsewhere).
     pub pods_rescheduled: u32,
-    /// When something last moved: a node joined, was disrupted or removed, a pod rescheduled.
+    /// When something last moved (local time): a node joined, was disrupted or removed, a pod
+    /// rescheduled.
     pub last_progress: Option<Timestamp>,
 }
 
@@ -55,6 +57,8 @@ pub struct State {
     /// The version a rotation goes to (`--to`, else the API server's own).
     pub target: Option<Minor>,
     pub nodes: BTreeMap<String, LiveNode>,
+    /// Nodes that joined while watching (after the first list).
+    pub joined: BTreeSet<String>,
     /// Pods by node name.
     pub tallies: HashMap<String, Tally>,
     pub pods: HashMap<String, PodFacts>,
@@ -70,7 +74,7 @@ pub struct State {
     /// Kinds whose watch is failing and being retried: the error and since when (server time).
     pub trouble: BTreeMap<Kind, (String, Timestamp)>,
     pub progress: Progress,
-    /// When the state was created (server time).
+    /// When the state was created (local time).
     pub started: Timestamp,
     /// Changes applied so far (views redraw when it moves).
     pub revision: u64,
@@ -82,6 +86,7 @@ impl State {
             clock: ServerClock::new(local),
             target,
             nodes: BTreeMap::new(),
+            joined: BTreeSet::new(),
             tallies: HashMap::new(),
             pods: HashMap::new(),
             pdbs: BTreeMap::new(),
@@ -131,7 +136,7 @@ impl State {
             .and_then(|p| self.pools.get(p))
     }
 
-    /// The server's time now.
+    /// The server's time now (for ages and deadlines).
     pub fn now(&mut self, local: Timestamp) -> Timestamp {
         self.clock.now(local)
     }
@@ -147,7 +152,10 @@ impl State {
         if let Change::Applied(o) | Change::Listed(o) | Change::Deleted(o) = &change {
             self.saw_times(o, local);
         }
-        let now = self.clock.now(local);
+        // Lines, progress and violations are timed on the local clock (what the user lives
+        // through); the server clock only feeds ages and deadlines.
+        self.clock.now(local);
+        let now = local;
         if !matches!(change, Change::Trouble(..)) && self.trouble.remove(&kind).is_some() {
             out.push(Line::new(
                 now,
@@ -189,6 +197,24 @@ impl State {
         out
     }
 
+    /// Forgets watch trouble not repeated for `quiet`: the watcher retries at least every 30 s
+    /// while it fails, so silence means the watch is back. Returns the `resumed` lines.
+    pub fn settle_trouble(&mut self, local: Timestamp, quiet: jiff::SignedDuration) -> Vec<Line> {
+        let settled: Vec<Kind> = self
+            .trouble
+            .iter()
+            .filter(|(_, (_, at))| local.duration_since(*at) >= quiet)
+            .map(|(k, _)| *k)
+            .collect();
+        settled
+            .into_iter()
+            .map(|k| {
+                self.trouble.remove(&k);
+                Line::new(local, Subject::Watch, "resumed", k.name(), "watch resumed")
+            })
+            .collect()
+    }
+
     /// Feeds the server clock with timestamps of things that just happened.
     fn saw_times(&mut self, o: &Object, local: Timestamp) {
         let times: [Option<Timestamp>; 2] = match o {
@@ -217,7 +243,7 @@ impl State {
             }
         }
         let first = self.synced.insert(k);
-        if first && k == Kind::Pods || first && k == Kind::Pdbs {
+        if first && matches!(k, Kind::Pods | Kind::Pdbs) {
             self.judge_all_pdbs(now, out);
         }
     }
@@ -306,6 +332,9 @@ impl State {
         let line = |event, text: String| Line::new(now, Subject::Node, event, name.clone(), text);
         match self.nodes.get(&name).map(|l| l.facts.clone()) {
             None => {
+                if self.is_synced(Kind::Nodes) {
+                    self.joined.insert(name.clone());
+                }
                 self.progress.nodes_joined += 1;
                 self.moved(now);
                 out.push(line(
@@ -378,6 +407,7 @@ impl State {
         let Some(node) = self.nodes.remove(name) else {
             return;
         };
+        self.joined.remove(name);
         self.progress.nodes_removed += 1;
         self.moved(now);
         let tally = self.tally(name);
@@ -642,7 +672,8 @@ impl State {
             .events
             .iter()
             .position(|x| x.namespace == e.namespace && x.name == e.name);
-        let repeated = previous.is_some_and(|i| self.events[i].count == e.count);
+        // A repeat of the same message (the count going up) is not news.
+        let repeated = previous.is_some_and(|i| self.events[i].message == e.message);
         if let Some(i) = previous {
             self.events.remove(i);
         }

@@ -2,6 +2,7 @@
 //! machines (`json`). No I/O besides writing to the given writer, no judging.
 
 pub mod json;
+pub mod live;
 pub mod style;
 pub mod table;
 

@@ -1,0 +1,108 @@
+//! The live views' rendering, one layer for every view: each view turns the live state into the
+//! lines of one frame sized to the screen (`nodes`, `pods`, `pdbs`, `rotation`); `term` draws
+//! frames in place on a terminal, `plain` prints one line per change, `ndjson` one JSON object per
+//! change. Pure except for `term` and the writers.
+
+pub mod ndjson;
+pub mod nodes;
+pub mod pdbs;
+pub mod plain;
+pub mod pods;
+pub mod rotation;
+pub mod term;
+
+use comfy_table::presets::NOTHING;
+use comfy_table::{ContentArrangement, Table};
+
+use crate::live::{Line, State};
+
+/// The space a frame may fill. Plain snapshots (`--once` without a terminal) have no limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Screen {
+    pub width: usize,
+    pub height: usize,
+}
+
+impl Screen {
+    pub const UNBOUNDED: Screen = Screen {
+        width: usize::MAX,
+        height: usize::MAX,
+    };
+}
+
+/// What every header shows about where it looks.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// From `--cluster` or the kube context's EKS ARN.
+    pub cluster: Option<String>,
+    pub region: Option<String>,
+    /// The API server's `/version` (`v1.31.1-eks-…`).
+    pub server_version: String,
+}
+
+impl Context {
+    /// `interesting-funk-otter (ap-northeast-1) · control plane v1.31.1-eks-…`.
+    pub fn title(&self) -> String {
+        let place = match (&self.cluster, &self.region) {
+            (Some(c), Some(r)) => format!("{c} ({r})"),
+            (Some(c), None) => c.clone(),
+            _ => "cluster".into(),
+        };
+        format!("{place} · control plane {}", self.server_version)
+    }
+}
+
+/// A table without borders, columns aligned like `kubectl get`.
+pub fn grid<S: ToString>(header: &[&str], rows: impl IntoIterator<Item = Vec<S>>) -> Vec<String> {
+    let mut t = Table::new();
+    t.load_style(NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.iter().map(|h| h.to_string()));
+    for r in rows {
+        t.add_row(r.into_iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    }
+    t.lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(&l).trim_end().to_string())
+        .collect()
+}
+
+/// Cuts a line to `width` characters (a `…` marks the cut).
+pub fn crop(line: &str, width: usize) -> String {
+    if line.chars().count() <= width {
+        return line.to_string();
+    }
+    let mut out: String = line.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// The rows that fit in `room` lines: all of them, or the first `room - 1` and a line saying how
+/// many more there are.
+pub fn fit(rows: Vec<String>, room: usize, what: &str) -> Vec<String> {
+    if rows.len() <= room {
+        return rows;
+    }
+    let keep = room.saturating_sub(1);
+    let more = rows.len() - keep;
+    let mut out: Vec<String> = rows.into_iter().take(keep).collect();
+    out.push(format!("… {more} more {what}"));
+    out
+}
+
+/// A compact feed line for the bottom of a frame: `20:41:01  node i-5555… joined …`.
+pub fn feed_line(l: &Line) -> String {
+    format!("{}  {}", l.time.strftime("%H:%M:%S"), l.sentence())
+}
+
+/// `reconnecting…` lines for kinds whose watch is failing.
+pub fn trouble_lines(s: &State) -> Vec<String> {
+    s.trouble
+        .iter()
+        .map(|(k, (why, _))| format!("reconnecting… ({} watch: {why})", k.name()))
+        .collect()
+}
+
+/// `38%`, or `-` without a value.
+pub fn percent(v: Option<u32>) -> String {
+    v.map_or("-".into(), |v| format!("{v}%"))
+}

@@ -1,0 +1,105 @@
+//! `eksauto watch pdb`: one row per PodDisruptionBudget — what it requires, how many pods are
+//! healthy (counted from the pods themselves), what it allows now, the lowest healthy count seen
+//! and how many times healthy fell below required.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{feed_line, grid, nodes::assemble, trouble_lines, Context, Screen};
+use crate::facts::model::IntOrPercent;
+use crate::live::pdb::Violation;
+use crate::live::{Line, State};
+
+/// One PDB row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PdbRow {
+    pub namespace: String,
+    pub name: String,
+    /// `minAvailable 80%`, `maxUnavailable 1`.
+    pub rule: String,
+    pub expected: i64,
+    pub required: i64,
+    pub healthy: i64,
+    pub allowed: i64,
+    pub lowest: Option<i64>,
+    pub violations: Vec<Violation>,
+}
+
+fn rule(min: &Option<IntOrPercent>, max: &Option<IntOrPercent>) -> String {
+    match (min, max) {
+        (_, Some(m)) => format!("maxUnavailable {m}"),
+        (Some(m), None) => format!("minAvailable {m}"),
+        (None, None) => "-".into(),
+    }
+}
+
+pub fn rows(s: &State) -> Vec<PdbRow> {
+    s.pdbs
+        .values()
+        .map(|p| PdbRow {
+            namespace: p.facts.namespace.clone(),
+            name: p.facts.name.clone(),
+            rule: rule(&p.facts.min_available, &p.facts.max_unavailable),
+            expected: p.expected(),
+            required: p.required(),
+            healthy: p.healthy,
+            allowed: p.allowed(),
+            lowest: p.lowest,
+            violations: p.violations.clone(),
+        })
+        .collect()
+}
+
+/// The PDB table's lines (also part of the rotation view).
+pub fn table(s: &State) -> Vec<String> {
+    grid(
+        &[
+            "PDB",
+            "RULE",
+            "EXPECTED",
+            "REQUIRED",
+            "HEALTHY",
+            "ALLOWED",
+            "LOWEST",
+            "VIOLATIONS",
+        ],
+        rows(s).into_iter().map(|r| {
+            vec![
+                format!("{}/{}", r.namespace, r.name),
+                r.rule,
+                r.expected.to_string(),
+                r.required.to_string(),
+                r.healthy.to_string(),
+                r.allowed.to_string(),
+                r.lowest.map_or("-".into(), |l| l.to_string()),
+                r.violations.len().to_string(),
+            ]
+        }),
+    )
+}
+
+pub fn frame(
+    s: &State,
+    cx: &Context,
+    now: Timestamp,
+    screen: Screen,
+    recent: &[Line],
+) -> Vec<String> {
+    let violated = s.pdbs.values().filter(|p| !p.violations.is_empty()).count();
+    let mut head = vec![format!(
+        "{} · {} PDBs, {} violated since start · live {}",
+        cx.title(),
+        s.pdbs.len(),
+        violated,
+        now.strftime("%H:%M:%S")
+    )];
+    head.extend(trouble_lines(s));
+    assemble(
+        head,
+        Vec::new(),
+        table(s),
+        recent.iter().map(feed_line).collect(),
+        screen,
+        "PDBs",
+    )
+}

@@ -1,0 +1,162 @@
+//! `eksauto watch rotation` (and the live part of `upgrade`): progress to the target version
+//! with a bar, the old nodes with what each is doing and when its force drain happens, the new
+//! nodes that replaced them, PDB compliance, and — once nothing has moved for `--stall-after` —
+//! why, by name.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{feed_line, grid, nodes::assemble, pdbs, trouble_lines, Context, Screen};
+use crate::duration::human;
+use crate::live::rotation::{self, blockers, Rotation};
+use crate::live::{Line, State};
+
+/// Width of the progress bar, in cells.
+const BAR: usize = 28;
+
+/// `██████████████░░░░░░░░░░░░░░ 50%`.
+pub fn bar(fraction: f64) -> String {
+    let full = ((fraction.clamp(0.0, 1.0)) * BAR as f64).round() as usize;
+    format!(
+        "{}{} {:.0}%",
+        "█".repeat(full),
+        "░".repeat(BAR - full),
+        fraction * 100.0
+    )
+}
+
+/// The rotation as `--once -o json` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RotationSnapshot {
+    pub target: String,
+    pub nodes: usize,
+    pub on_target: usize,
+    pub complete: bool,
+    pub pods_rescheduled: u32,
+    pub old_nodes: Vec<OldNodeRow>,
+    pub stalled_seconds: Option<i64>,
+    pub blockers: Vec<String>,
+    pub pdbs: Vec<pdbs::PdbRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OldNodeRow {
+    pub name: String,
+    pub version: String,
+    pub stage: &'static str,
+    pub pods_left: u32,
+    pub force_drain_at: Option<Timestamp>,
+}
+
+pub fn snapshot(s: &State, r: &Rotation) -> RotationSnapshot {
+    RotationSnapshot {
+        target: r.target.to_string(),
+        nodes: r.total,
+        on_target: r.on_target,
+        complete: r.complete,
+        pods_rescheduled: s.progress.pods_rescheduled,
+        old_nodes: r
+            .old
+            .iter()
+            .map(|o| OldNodeRow {
+                name: o.name.clone(),
+                version: o.version.clone(),
+                stage: o.stage.name(),
+                pods_left: o.pods_left,
+                force_drain_at: o.force_drain_at,
+            })
+            .collect(),
+        stalled_seconds: r.stalled_for,
+        blockers: blockers(s, r),
+        pdbs: pdbs::rows(s),
+    }
+}
+
+/// The frame: title and bar, old and replacement nodes, PDBs, and the reasons when stalled.
+pub fn frame(
+    s: &State,
+    cx: &Context,
+    r: &Rotation,
+    now: Timestamp,
+    screen: Screen,
+    recent: &[Line],
+) -> Vec<String> {
+    let elapsed = now.duration_since(s.started).as_secs().max(0) as u64;
+    let eta = r
+        .eta_secs
+        .map(|e| format!(" · about {} left", human(e.max(0) as u64)))
+        .unwrap_or_default();
+    let mut head = vec![
+        format!(
+            "Rotation to {} · {} · {} · {}{eta}",
+            r.target,
+            cx.cluster.as_deref().unwrap_or("cluster"),
+            rotation::summary(r),
+            human(elapsed)
+        ),
+        bar(rotation::fraction(r)),
+    ];
+    head.extend(trouble_lines(s));
+    if r.complete {
+        head.push(format!("Every node runs {}.", r.target));
+    }
+    let mut summary = pdbs::table(s);
+    if s.pdbs.is_empty() {
+        summary.clear();
+    }
+    if let Some(idle) = r.stalled_for {
+        summary.push(String::new());
+        summary.push(format!("Stalled {} — why:", human(idle.max(0) as u64)));
+        let why = blockers(s, r);
+        if why.is_empty() {
+            summary.push(" • nothing found that blocks it: Auto Mode may still be working".into());
+        }
+        summary.extend(why.into_iter().map(|w| format!(" • {w}")));
+    }
+    let replacements = s
+        .joined
+        .iter()
+        .filter_map(|name| s.nodes.get(name))
+        .filter(|n| !n.is_old(r.target));
+    let mut rows: Vec<Vec<String>> = r
+        .old
+        .iter()
+        .map(|o| {
+            vec![
+                o.name.clone(),
+                o.version.clone(),
+                o.stage.name().to_string(),
+                o.pods_left.to_string(),
+                o.force_drain_at.map_or("-".into(), |t| {
+                    format!("{} ({})", t.strftime("%Y-%m-%d %H:%M UTC"), o.grace)
+                }),
+            ]
+        })
+        .collect();
+    rows.extend(replacements.map(|n| {
+        vec![
+            n.facts.name.clone(),
+            n.facts.kubelet_version.clone(),
+            if n.facts.ready {
+                "replacement"
+            } else {
+                "replacement (not Ready)"
+            }
+            .to_string(),
+            "-".into(),
+            "-".into(),
+        ]
+    }));
+    let table = grid(
+        &["NODE", "VERSION", "STATE", "PODS LEFT", "FORCE DRAIN AT"],
+        rows,
+    );
+    assemble(
+        head,
+        summary,
+        table,
+        recent.iter().map(feed_line).collect(),
+        screen,
+        "nodes",
+    )
+}
