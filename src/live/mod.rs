@@ -16,3 +16,6 @@ pub mod state;
 pub use change::{Change, Kind, Object};
 pub use line::Line;
 pub use state::State;
+
+#[cfg(test)]
+mod state_tests;
