@@ -1,0 +1,233 @@
+//! The live model stays true to the server through everything a long watch meets on a real
+//! cluster: streams cut, a compaction (the resumed watch gets `410 Gone` and re-lists), the
+//! server closing watches on their timeout, and the EKS token expiring mid-rotation (401, the
+//! exec plugin runs again). The article's upgrade runs meanwhile; at the end the live state must
+//! hold exactly what the emulator holds.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use k8s_openapi::api::core::v1::{Node, Pod};
+use kube::api::{Api, ListParams};
+use serde_json::json;
+use tokio::sync::mpsc;
+
+use eksauto::cli::GlobalArgs;
+use eksauto::connect;
+use eksauto::live::feed::{self, FeedConfig, Reconnect};
+use eksauto::live::{Change, Kind, State};
+use eksauto::sim::{ClockMode, SimHandle, SimOptions};
+use eksauto::version::Minor;
+
+/// A kubeconfig whose exec plugin (`aws eks get-token`) gets the emulator's AWS settings.
+fn exec_kubeconfig(sim: &SimHandle, dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(&sim.kubeconfig).unwrap();
+    let mut kc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let env: Vec<serde_yaml::Value> = sim
+        .env()
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("AWS_"))
+        .map(|(k, v)| serde_yaml::to_value(json!({"name": k, "value": v})).unwrap())
+        .collect();
+    kc["users"][0]["user"]["exec"]["env"] = serde_yaml::Value::Sequence(env);
+    let path = dir.join("kubeconfig");
+    std::fs::write(&path, serde_yaml::to_string(&kc).unwrap()).unwrap();
+    path
+}
+
+/// (kubelet version, ready) per node, and (node, ready, terminating) per pod.
+type Picture = (
+    BTreeMap<String, (String, bool)>,
+    BTreeMap<String, (Option<String>, bool, bool)>,
+);
+
+fn live_picture(s: &State) -> Picture {
+    let nodes = s
+        .nodes
+        .iter()
+        .map(|(k, n)| (k.clone(), (n.facts.kubelet_version.clone(), n.facts.ready)))
+        .collect();
+    let pods = s
+        .pods
+        .iter()
+        .map(|(k, p)| (k.clone(), (p.node.clone(), p.ready, p.terminating)))
+        .collect();
+    (nodes, pods)
+}
+
+async fn server_picture(client: &kube::Client) -> Picture {
+    let nodes = Api::<Node>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|n| {
+            let status = n.status.unwrap_or_default();
+            let ready = status
+                .conditions
+                .unwrap_or_default()
+                .iter()
+                .any(|c| c.type_ == "Ready" && c.status == "True");
+            (
+                n.metadata.name.unwrap_or_default(),
+                (status.node_info.map(|i| i.kubelet_version).unwrap_or_default(), ready),
+            )
+        })
+        .collect();
+    let pods = Api::<Pod>::all(client.clone())
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|p| {
+            let ready = p
+                .status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+            (
+                format!(
+                    "{}/{}",
+                    p.metadata.namespace.unwrap_or_default(),
+                    p.metadata.name.unwrap_or_default()
+                ),
+                (
+                    p.spec.and_then(|s| s.node_name),
+                    ready,
+                    p.metadata.deletion_timestamp.is_some(),
+                ),
+            )
+        })
+        .collect();
+    (nodes, pods)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token() {
+    let sim = common::start_sim_with(SimOptions {
+        scenario: Some("article".into()),
+        clock: ClockMode::Manual,
+        require_aws_tokens: true,
+        token_lifetime_s: Some(120),
+        ..Default::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let global = GlobalArgs {
+        kubeconfig: Some(exec_kubeconfig(&sim, dir.path())),
+        ..Default::default()
+    };
+    let conn = connect::kube_only(&global, feed::READ_TIMEOUT)
+        .await
+        .expect("client");
+    let client = conn.kube.client.clone();
+    let refreshed = Arc::new(Mutex::new(0u32));
+    let (g, count) = (global.clone(), refreshed.clone());
+    let reconnect: Reconnect = Arc::new(move || {
+        let (g, count) = (g.clone(), count.clone());
+        Box::pin(async move {
+            *count.lock().unwrap() += 1;
+            connect::kube_only(&g, feed::READ_TIMEOUT)
+                .await
+                .ok()
+                .map(|k| k.kube.client)
+        })
+    });
+    let (tx, mut rx) = mpsc::channel(4096);
+    feed::spawn(
+        client.clone(),
+        &FeedConfig {
+            kinds: Kind::ALL.to_vec(),
+            namespace: None,
+            selector: None,
+        },
+        reconnect,
+        tx,
+    );
+    let state = Arc::new(Mutex::new(State::new(Some(Minor::new(1, 31)), Timestamp::now())));
+    let (owner, seen) = (state.clone(), Arc::new(Mutex::new(Vec::<String>::new())));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Some(c) = rx.recv().await {
+            if let Change::Trouble(k, why) = &c {
+                log.lock().unwrap().push(format!("{}: {why}", k.name()));
+            }
+            if let Change::Relist(k) = &c {
+                log.lock().unwrap().push(format!("{}: relist", k.name()));
+            }
+            owner.lock().unwrap().apply(c, Timestamp::now());
+        }
+    });
+    let wait_synced = Instant::now();
+    while !state.lock().unwrap().all_synced(&Kind::ALL) {
+        assert!(wait_synced.elapsed() < Duration::from_secs(30), "never synced");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let mut cmd = common::aws(&sim);
+    cmd.args([
+        "eks",
+        "update-cluster-version",
+        "--name",
+        &sim.cluster_name,
+        "--kubernetes-version",
+        "1.31",
+    ]);
+    let (code, _, err) = common::run(cmd).await;
+    assert_eq!(code, 0, "{err}");
+
+    // Run the rotation in 5-second steps of virtual time, with a fault now and then.
+    let started = Instant::now();
+    for step in 0..600u32 {
+        sim.advance(Duration::from_secs(5));
+        match step {
+            20 | 90 => assert!(common::control(&sim, "/_sim/watches/cut", "").await < 300),
+            50 | 130 => assert!(common::control(&sim, "/_sim/watches/compact", "").await < 300),
+            _ => {}
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        let done = {
+            let s = state.lock().unwrap();
+            step > 150
+                && !s.nodes.is_empty()
+                && s.nodes.values().all(|n| !n.is_old(Minor::new(1, 31)) && n.facts.ready)
+                && s.pods.values().all(|p| p.ready && !p.terminating)
+        };
+        if done {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(240), "rotation did not finish");
+    }
+
+    // The state converges on what the server holds.
+    let fresh = connect::kube_only(&global, feed::READ_TIMEOUT).await.unwrap().kube.client;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let server = server_picture(&fresh).await;
+        let live = live_picture(&state.lock().unwrap());
+        if live == server {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "live state differs from the server:\nlive   {live:?}\nserver {server:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let s = state.lock().unwrap();
+    let myapp = &s.pdbs["default/myapp"];
+    assert_eq!(myapp.required(), 8);
+    assert!(myapp.lowest.unwrap() >= 8, "lowest {:?}", myapp.lowest);
+    assert!(myapp.violations.is_empty(), "{:?}", myapp.violations);
+    assert_eq!(s.progress.replaced.values().sum::<u32>(), 1);
+    let seen = seen.lock().unwrap().clone();
+    let relists = seen.iter().filter(|l| l.ends_with("relist")).count();
+    assert!(relists > Kind::ALL.len(), "a compaction forces re-lists: {seen:?}");
+    assert!(*refreshed.lock().unwrap() >= 1, "the token expired and was refreshed: {seen:?}");
+}
