@@ -75,7 +75,13 @@ async fn server_picture(client: &kube::Client) -> Picture {
                 .any(|c| c.type_ == "Ready" && c.status == "True");
             (
                 n.metadata.name.unwrap_or_default(),
-                (status.node_info.map(|i| i.kubelet_version).unwrap_or_default(), ready),
+                (
+                    status
+                        .node_info
+                        .map(|i| i.kubelet_version)
+                        .unwrap_or_default(),
+                    ready,
+                ),
             )
         })
         .collect();
@@ -150,7 +156,10 @@ async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token()
         reconnect,
         tx,
     );
-    let state = Arc::new(Mutex::new(State::new(Some(Minor::new(1, 31)), Timestamp::now())));
+    let state = Arc::new(Mutex::new(State::new(
+        Some(Minor::new(1, 31)),
+        Timestamp::now(),
+    )));
     let (owner, seen) = (state.clone(), Arc::new(Mutex::new(Vec::<String>::new())));
     let log = seen.clone();
     tokio::spawn(async move {
@@ -166,7 +175,10 @@ async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token()
     });
     let wait_synced = Instant::now();
     while !state.lock().unwrap().all_synced(&Kind::ALL) {
-        assert!(wait_synced.elapsed() < Duration::from_secs(30), "never synced");
+        assert!(
+            wait_synced.elapsed() < Duration::from_secs(30),
+            "never synced"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
@@ -196,17 +208,26 @@ async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token()
             let s = state.lock().unwrap();
             step > 150
                 && !s.nodes.is_empty()
-                && s.nodes.values().all(|n| !n.is_old(Minor::new(1, 31)) && n.facts.ready)
+                && s.nodes
+                    .values()
+                    .all(|n| !n.is_old(Minor::new(1, 31)) && n.facts.ready)
                 && s.pods.values().all(|p| p.ready && !p.terminating)
         };
         if done {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(240), "rotation did not finish");
+        assert!(
+            started.elapsed() < Duration::from_secs(240),
+            "rotation did not finish"
+        );
     }
 
     // The state converges on what the server holds.
-    let fresh = connect::kube_only(&global, feed::READ_TIMEOUT).await.unwrap().kube.client;
+    let fresh = connect::kube_only(&global, feed::READ_TIMEOUT)
+        .await
+        .unwrap()
+        .kube
+        .client;
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let server = server_picture(&fresh).await;
@@ -228,6 +249,12 @@ async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token()
     assert_eq!(s.progress.replaced.values().sum::<u32>(), 1);
     let seen = seen.lock().unwrap().clone();
     let relists = seen.iter().filter(|l| l.ends_with("relist")).count();
-    assert!(relists > Kind::ALL.len(), "a compaction forces re-lists: {seen:?}");
-    assert!(*refreshed.lock().unwrap() >= 1, "the token expired and was refreshed: {seen:?}");
+    assert!(
+        relists > Kind::ALL.len(),
+        "a compaction forces re-lists: {seen:?}"
+    );
+    assert!(
+        *refreshed.lock().unwrap() >= 1,
+        "the token expired and was refreshed: {seen:?}"
+    );
 }

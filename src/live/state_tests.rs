@@ -68,8 +68,15 @@ fn synced() -> State {
     // pods before their node: counts must still add up
     feed.extend((0..10).map(|i| Change::Listed(Object::Pod(app(i, "i-old")))));
     feed.push(Change::Listed(Object::Node(n("i-old", OLD))));
-    feed.push(Change::Listed(Object::NodeClaim(claim("gp-old", "i-old", "general-purpose"))));
-    feed.push(Change::Listed(Object::NodePool(pool("general-purpose", &["10%"]))));
+    feed.push(Change::Listed(Object::NodeClaim(claim(
+        "gp-old",
+        "i-old",
+        "general-purpose",
+    ))));
+    feed.push(Change::Listed(Object::NodePool(pool(
+        "general-purpose",
+        &["10%"],
+    ))));
     feed.push(Change::Listed(myapp_pdb()));
     for k in Kind::ALL {
         feed.push(Change::Synced(k));
@@ -95,7 +102,10 @@ fn initial_sync_counts_pods_listed_before_their_node() {
     assert_eq!(s.tally("i-old").pods, 10);
     assert_eq!(s.tally("i-old").cpu_requests_millis, 1000);
     let myapp = &s.pdbs["default/myapp"];
-    assert_eq!((myapp.matched, myapp.healthy, myapp.required()), (10, 10, 8));
+    assert_eq!(
+        (myapp.matched, myapp.healthy, myapp.required()),
+        (10, 10, 8)
+    );
     assert_eq!(myapp.lowest, Some(10));
 }
 
@@ -104,7 +114,10 @@ fn repeated_events_change_nothing_and_say_nothing() {
     let mut s = synced();
     let again = s.apply(Change::Applied(Object::Pod(app(3, "i-old"))), t(2));
     let again2 = s.apply(Change::Applied(Object::Node(n("i-old", OLD))), t(2));
-    assert!(again.is_empty() && again2.is_empty(), "{again:?} {again2:?}");
+    assert!(
+        again.is_empty() && again2.is_empty(),
+        "{again:?} {again2:?}"
+    );
     assert_eq!(s.tally("i-old").pods, 10);
     assert_eq!(s.pdbs["default/myapp"].healthy, 10);
 }
@@ -117,7 +130,11 @@ fn a_node_joins_gets_ready_and_is_removed_after_its_last_pod_left() {
     fresh.created = Some(t(100));
     let l = s.apply(Change::Applied(Object::Node(fresh.clone())), t(100));
     assert_eq!(events(&l), [("joined", "i-new")]);
-    assert!(l[0].text.contains("c5a.4xlarge on-demand general-purpose"), "{}", l[0].text);
+    assert!(
+        l[0].text.contains("c5a.4xlarge on-demand general-purpose"),
+        "{}",
+        l[0].text
+    );
     fresh.ready = true;
     fresh.ready_since = Some(t(105));
     let l = s.apply(Change::Applied(Object::Node(fresh.clone())), t(105));
@@ -144,7 +161,12 @@ fn a_node_joins_gets_ready_and_is_removed_after_its_last_pod_left() {
     assert_eq!(events(&l), [("removed", "i-old")]);
     assert_eq!(l[0].seconds, Some(70), "{}", l[0].text);
     assert_eq!(s.progress.replaced.get("general-purpose"), Some(&1));
-    let r = read(&s, Minor::new(1, 31), t(191), SignedDuration::from_secs(600));
+    let r = read(
+        &s,
+        Minor::new(1, 31),
+        t(191),
+        SignedDuration::from_secs(600),
+    );
     assert!(r.complete && r.old.is_empty());
     assert_eq!((r.on_target, r.total), (1, 1));
     // no violation on the way: at most 2 of 10 left at once
@@ -168,7 +190,11 @@ fn a_pdb_dip_that_lasts_a_single_event_is_a_violation() {
     out.extend(s.apply(Change::Applied(Object::Pod(r)), t(10)));
     let violated: Vec<&Line> = out.iter().filter(|l| l.event == "violated").collect();
     assert_eq!(violated.len(), 1, "{out:?}");
-    assert!(violated[0].text.contains("7 healthy of 10, 8 required"), "{}", violated[0].text);
+    assert!(
+        violated[0].text.contains("7 healthy of 10, 8 required"),
+        "{}",
+        violated[0].text
+    );
     assert!(out.iter().any(|l| l.event == "recovered"), "{out:?}");
     let myapp = &s.pdbs["default/myapp"];
     assert_eq!(myapp.lowest, Some(7));
@@ -205,7 +231,11 @@ fn a_relist_after_a_410_keeps_state_and_deletes_what_is_gone() {
         l.extend(s.apply(Change::Listed(Object::Pod(p)), t(50)));
     }
     l.extend(s.apply(Change::Listed(Object::Pod(app(30, "i-old"))), t(50)));
-    assert_eq!(s.pods.len(), 11, "nothing is dropped before the list completes");
+    assert_eq!(
+        s.pods.len(),
+        11,
+        "nothing is dropped before the list completes"
+    );
     l.extend(s.apply(Change::Synced(Kind::Pods), t(51)));
     assert_eq!(s.pods.len(), 10);
     assert!(!s.pods.contains_key("default/myapp-9"));
@@ -216,17 +246,29 @@ fn a_relist_after_a_410_keeps_state_and_deletes_what_is_gone() {
     assert!(said.contains(&("deleted", "default/myapp-9")), "{said:?}");
     assert!(said.contains(&("created", "default/myapp-30")), "{said:?}");
     assert!(said.contains(&("notready", "default/myapp-1")), "{said:?}");
-    assert_eq!(said.iter().filter(|(e, _)| *e == "created").count(), 1, "{said:?}");
+    assert_eq!(
+        said.iter().filter(|(e, _)| *e == "created").count(),
+        1,
+        "{said:?}"
+    );
 }
 
 #[test]
 fn watch_trouble_is_said_once_and_clears() {
     let mut s = synced();
-    let l = s.apply(Change::Trouble(Kind::Nodes, "connection refused".into()), t(20));
+    let l = s.apply(
+        Change::Trouble(Kind::Nodes, "connection refused".into()),
+        t(20),
+    );
     assert_eq!(events(&l), [("reconnecting", "nodes")]);
-    let l = s.apply(Change::Trouble(Kind::Nodes, "connection refused".into()), t(21));
+    let l = s.apply(
+        Change::Trouble(Kind::Nodes, "connection refused".into()),
+        t(21),
+    );
     assert!(l.is_empty());
-    assert!(s.settle_trouble(t(30), SignedDuration::from_secs(45)).is_empty());
+    assert!(s
+        .settle_trouble(t(30), SignedDuration::from_secs(45))
+        .is_empty());
     let l = s.apply(Change::Applied(Object::Node(n("i-old", OLD))), t(31));
     assert_eq!(events(&l), [("resumed", "nodes")]);
     s.apply(Change::Trouble(Kind::Pods, "timed out".into()), t(40));
@@ -239,7 +281,10 @@ fn watch_trouble_is_said_once_and_clears() {
 fn a_stalled_rotation_says_why_by_name_with_the_force_drain_time() {
     let mut s = synced();
     // a frozen pool (budget 0 for Drifted), a PDB that allows nothing, a do-not-disrupt pod
-    s.apply(Change::Applied(Object::NodePool(pool("general-purpose", &["0"]))), t(2));
+    s.apply(
+        Change::Applied(Object::NodePool(pool("general-purpose", &["0"]))),
+        t(2),
+    );
     let mut strict = pdb(
         "default",
         "myapp",
@@ -255,22 +300,49 @@ fn a_stalled_rotation_says_why_by_name_with_the_force_drain_time() {
     let mut pinned = app(40, "i-old");
     pinned.do_not_disrupt = true;
     s.apply(Change::Applied(Object::Pod(pinned)), t(2));
-    let r = read(&s, Minor::new(1, 31), t(1000), SignedDuration::from_secs(600));
+    let r = read(
+        &s,
+        Minor::new(1, 31),
+        t(1000),
+        SignedDuration::from_secs(600),
+    );
     assert_eq!(r.stalled_for, Some(999));
     assert_eq!(r.old[0].stage, Stage::Waiting);
     let why = blockers(&s, &r).join("\n");
-    assert!(why.contains("PDB default/myapp allows 0 disruptions (11 healthy, 11 required)"), "{why}");
-    assert!(why.contains("pod default/myapp-40 on node i-old: karpenter.sh/do-not-disrupt"), "{why}");
-    assert!(why.contains("NodePool general-purpose: budget nodes \"0\" for Drifted holds back 1 node(s)"), "{why}");
-    assert!(why.contains("terminationGracePeriod 24h of NodeClaim gp-old"), "{why}");
+    assert!(
+        why.contains("PDB default/myapp allows 0 disruptions (11 healthy, 11 required)"),
+        "{why}"
+    );
+    assert!(
+        why.contains("pod default/myapp-40 on node i-old: karpenter.sh/do-not-disrupt"),
+        "{why}"
+    );
+    assert!(
+        why.contains(
+            "NodePool general-purpose: budget nodes \"0\" for Drifted holds back 1 node(s)"
+        ),
+        "{why}"
+    );
+    assert!(
+        why.contains("terminationGracePeriod 24h of NodeClaim gp-old"),
+        "{why}"
+    );
     // once its drain started, the force drain has a time
     let mut c = claim("gp-old", "i-old", "general-purpose");
     c.deletion = Some(t(2000));
     c.drifted = true;
     s.apply(Change::Applied(Object::NodeClaim(c)), t(2000));
-    let r = read(&s, Minor::new(1, 31), t(3000), SignedDuration::from_secs(600));
+    let r = read(
+        &s,
+        Minor::new(1, 31),
+        t(3000),
+        SignedDuration::from_secs(600),
+    );
     assert_eq!(r.old[0].stage, Stage::Draining);
     assert_eq!(r.old[0].force_drain_at, Some(t(2000 + 86_400)));
     let why = blockers(&s, &r).join("\n");
-    assert!(why.contains("its pods will be deleted past the budget at 2024-12-13"), "{why}");
+    assert!(
+        why.contains("its pods will be deleted past the budget at 2024-12-13"),
+        "{why}"
+    );
 }

@@ -322,3 +322,19 @@ pub async fn control(sim: &SimHandle, path: &str, body: &str) -> u16 {
     .await
     .0
 }
+
+impl Streaming {
+    /// Every line that has arrived so far, without waiting.
+    pub fn drain(&self) -> Vec<String> {
+        self.lines.try_iter().collect()
+    }
+}
+
+/// How many `operation` requests (`"watch nodes"`) the emulator has served so far.
+pub async fn requests_named(sim: &SimHandle, operation: &str) -> usize {
+    request_log(sim)
+        .await
+        .iter()
+        .filter(|r| r["operation"] == operation)
+        .count()
+}

@@ -77,13 +77,13 @@ pub fn crop(line: &str, width: usize) -> String {
 }
 
 /// The rows that fit in `room` lines: all of them, or the first `room - 1` and a line saying how
-/// many more there are.
-pub fn fit(rows: Vec<String>, room: usize, what: &str) -> Vec<String> {
-    if rows.len() <= room {
+/// many more there are (`hidden` rows were left out before formatting).
+pub fn fit(rows: Vec<String>, hidden: usize, room: usize, what: &str) -> Vec<String> {
+    if rows.len() <= room && hidden == 0 {
         return rows;
     }
-    let keep = room.saturating_sub(1);
-    let more = rows.len() - keep;
+    let keep = room.saturating_sub(1).min(rows.len());
+    let more = rows.len() - keep + hidden;
     let mut out: Vec<String> = rows.into_iter().take(keep).collect();
     out.push(format!("… {more} more {what}"));
     out

@@ -186,12 +186,16 @@ pub fn frame(
             r
         }),
     );
+    // Only the rows that can show are formatted (5,000 nodes, 10 frames a second).
+    let mut all = rows(s, now);
+    let hidden = all.len().saturating_sub(screen.height);
+    all.truncate(screen.height);
     let node_rows = grid(
         &[
             "NODE", "STATUS", "VERSION", "TYPE", "CAP", "POOL", "ZONE", "PODS", "CPU", "MEM",
             "AGE", "EXPIRES",
         ],
-        rows(s, now).into_iter().map(|r| {
+        all.into_iter().map(|r| {
             vec![
                 r.name,
                 r.status.to_string(),
@@ -209,7 +213,7 @@ pub fn frame(
         }),
     );
     let feed: Vec<String> = recent.iter().map(feed_line).collect();
-    assemble(head, summary, node_rows, feed, screen, "nodes")
+    assemble(head, summary, node_rows, hidden, feed, screen, "nodes")
 }
 
 /// Puts a frame together: the header and summary always, the table's header line always, its
@@ -218,6 +222,7 @@ pub fn assemble(
     head: Vec<String>,
     summary: Vec<String>,
     table: Vec<String>,
+    hidden: usize,
     feed: Vec<String>,
     screen: Screen,
     what: &str,
@@ -241,10 +246,50 @@ pub fn assemble(
     if let Some(h) = table.next() {
         out.push(h);
     }
-    out.extend(fit(table.collect(), room.max(1), what));
+    out.extend(fit(table.collect(), hidden, room.max(1), what));
     if feed_room > 0 {
         out.push(String::new());
         out.extend(feed[feed.len() - feed_room..].iter().cloned());
     }
     out.into_iter().map(|l| crop(&l, screen.width)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::node;
+    use crate::live::{Change, Object};
+
+    #[test]
+    fn a_big_cluster_shows_the_interesting_rows_first_and_counts_the_rest() {
+        let t0 = Timestamp::from_second(1_733_990_000).unwrap();
+        let mut s = State::new(Some(Minor::new(1, 31)), t0);
+        s.apply(Change::Relist(Kind::Nodes), t0);
+        for i in 0..5000 {
+            let mut n = node(&format!("i-{i:05}"), "v1.31.1-eks-1b3e656", Some("general-purpose"));
+            if i == 4321 {
+                n.ready = false;
+            }
+            if i == 17 {
+                n.kubelet_version = "v1.30.5-eks-baa6d11".into();
+            }
+            s.apply(Change::Listed(Object::Node(n)), t0);
+        }
+        s.apply(Change::Synced(Kind::Nodes), t0);
+        let cx = Context::default();
+        let screen = Screen { width: 120, height: 30 };
+        let lines = frame(&s, &cx, t0, screen, &[]);
+        assert!(lines.len() <= 30, "{}", lines.len());
+        assert!(lines.iter().all(|l| l.chars().count() <= 120));
+        let at = |needle: &str| lines.iter().position(|l| l.contains(needle));
+        let header = at("NODE ").unwrap();
+        assert!(lines[header + 1].starts_with("i-04321") && lines[header + 1].contains("NotReady"));
+        assert!(lines[header + 2].starts_with("i-00017"), "old version next: {lines:#?}");
+        let more = lines.iter().find(|l| l.contains("more nodes")).unwrap();
+        let shown = lines.len() - header - 2;
+        assert_eq!(more, &format!("… {} more nodes", 5000 - shown));
+        assert!(lines[0].contains("5000 nodes"), "{}", lines[0]);
+        assert!(lines.iter().any(|l| l.starts_with("general-purpose") && l.contains("5000")));
+        assert!(lines.iter().any(|l| l.contains("listing pods")), "pods not listed yet");
+    }
 }

@@ -98,6 +98,7 @@ pub fn frame(
         head,
         Vec::new(),
         table(s),
+        0,
         recent.iter().map(feed_line).collect(),
         screen,
         "PDBs",

@@ -115,17 +115,14 @@ pub fn frame(
             ]
         }),
     );
-    let shown = table.len().saturating_sub(1);
-    let mut out = assemble(
+    let hidden = s.pods.len().saturating_sub(table.len().saturating_sub(1));
+    assemble(
         head,
         Vec::new(),
         table,
+        hidden,
         recent.iter().map(feed_line).collect(),
         screen,
         "pods",
-    );
-    if shown < s.pods.len() && !out.iter().any(|l| l.contains(" more pods")) {
-        out.push(format!("… {} more pods", s.pods.len() - shown));
-    }
-    out
+    )
 }

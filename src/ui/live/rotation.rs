@@ -147,6 +147,8 @@ pub fn frame(
             "-".into(),
         ]
     }));
+    let hidden = rows.len().saturating_sub(screen.height);
+    rows.truncate(screen.height);
     let table = grid(
         &["NODE", "VERSION", "STATE", "PODS LEFT", "FORCE DRAIN AT"],
         rows,
@@ -155,6 +157,7 @@ pub fn frame(
         head,
         summary,
         table,
+        hidden,
         recent.iter().map(feed_line).collect(),
         screen,
         "nodes",
