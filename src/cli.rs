@@ -80,6 +80,7 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Preflight(PreflightArgs),
     /// Upgrade the control plane one minor version and follow the node rotation
+    #[command(after_help = EXIT_CODES)]
     Upgrade(UpgradeArgs),
     /// Watch the cluster live
     Watch {
@@ -114,14 +115,35 @@ pub struct PreflightArgs {
     pub skip: Vec<String>,
 }
 
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct UpgradeArgs {
     /// Target Kubernetes version X.Y (default: the cluster's version + 1 minor)
     #[arg(long, value_name = "X.Y")]
     pub to: Option<Minor>,
-    /// Do not ask for confirmation
+    /// Do not ask for confirmation (required without a terminal)
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// Show the preflight and the plan, then stop: nothing is changed
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Upgrade even though a preflight check FAILed
+    #[arg(long)]
+    pub ignore_preflight: bool,
+    /// Pass EKS's force flag (upgrade despite blocking upgrade-readiness insights)
+    #[arg(long)]
+    pub force: bool,
+    /// Stop once the control plane runs the target (Auto Mode then replaces the nodes on its own)
+    #[arg(long)]
+    pub no_rotation: bool,
+    /// Give up waiting (exit 3) after this long (600, 90s, 45m, 2h); the cluster is left as it is
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_cli)]
+    pub timeout: Option<Duration>,
+    /// Explain what blocks the rotation once nothing has moved for this long
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse_cli, default_value = "10m")]
+    pub stall_after: Duration,
+    /// Also write the report as JSON to FILE
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 /// Live views. On a terminal they redraw in place (`q` quits); otherwise they print one line per

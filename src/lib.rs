@@ -17,5 +17,6 @@ pub mod preflight;
 pub mod sim;
 pub mod target;
 pub mod ui;
+pub mod upgrade;
 pub mod version;
 pub mod watch;

@@ -10,7 +10,7 @@ use tracing_subscriber::EnvFilter;
 
 use eksauto::cli::{generate, Cli, Command, DemoArgs, GlobalArgs, SimArgs};
 use eksauto::error::{one_line, Error};
-use eksauto::{preflight, sim, watch};
+use eksauto::{preflight, sim, upgrade, watch};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -29,8 +29,9 @@ fn main() -> ExitCode {
             )))
         }
     };
-    // `sim` stops on Ctrl-C by design; every other command reports the interruption.
-    let stops_on_interrupt = matches!(cli.command, Command::Sim(_));
+    // `sim` stops on Ctrl-C by design and `upgrade` says how to re-attach; every other command
+    // reports the interruption.
+    let stops_on_interrupt = matches!(cli.command, Command::Sim(_) | Command::Upgrade(_));
     let outcome = runtime.block_on(async {
         if stops_on_interrupt {
             return run(cli).await;
@@ -52,9 +53,7 @@ async fn run(cli: Cli) -> Result<u8, Error> {
     let global = cli.global;
     match cli.command {
         Command::Preflight(args) => Ok(preflight::run(&global, &args).await? as u8),
-        Command::Upgrade(_) => Err(Error::Usage(
-            "eksauto upgrade is not available yet in this version; use the EKS console or aws eks update-cluster-version".into(),
-        )),
+        Command::Upgrade(args) => upgrade::run(&global, &args).await,
         Command::Watch { what } => watch::run(&global, &what).await,
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();

@@ -28,23 +28,8 @@ pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<i32, Error
     )
     .await?;
 
-    let findings = checks::fold_unreachable(
-        &facts,
-        checks::filter(checks::run_all(&facts), &args.only, &args.skip),
-        &args.only,
-        &args.skip,
-    );
-    let report = Report {
-        cluster: &facts.cluster.name,
-        region: &facts.cluster.region,
-        current_version: &facts.cluster.version,
-        target_version: facts.target_version,
-        findings: &findings,
-    };
-    let text = match global.output {
-        Output::Json => ui::json::render(&report),
-        Output::Table => ui::table::render(&report, Style::detect(global.no_color)),
-    };
+    let findings = evaluate(&facts, &args.only, &args.skip);
+    let text = render(global, &facts, &findings);
     print_out(&text);
     let code = checks::exit_code(&findings);
     if code == 2 {
@@ -58,6 +43,39 @@ pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<i32, Error
         eprintln!("error: preflight is incomplete: {why}");
     }
     Ok(code)
+}
+
+/// Runs every check, keeps those selected, folds an unreachable Kubernetes API into K8S002.
+pub fn evaluate(
+    facts: &facts::model::Facts,
+    only: &[String],
+    skip: &[String],
+) -> Vec<checks::Finding> {
+    checks::fold_unreachable(
+        facts,
+        checks::filter(checks::run_all(facts), only, skip),
+        only,
+        skip,
+    )
+}
+
+/// The report as a table, or one JSON document with `-o json`.
+pub fn render(
+    global: &GlobalArgs,
+    facts: &facts::model::Facts,
+    findings: &[checks::Finding],
+) -> String {
+    let report = Report {
+        cluster: &facts.cluster.name,
+        region: &facts.cluster.region,
+        current_version: &facts.cluster.version,
+        target_version: facts.target_version,
+        findings,
+    };
+    match global.output {
+        Output::Json => ui::json::render(&report),
+        Output::Table => ui::table::render(&report, Style::detect(global.no_color)),
+    }
 }
 
 /// Every `--only` / `--skip` token must name a check ID, an ID prefix or a family.
@@ -85,7 +103,7 @@ pub fn validate_selectors(tokens: &[String], flag: &str) -> Result<(), Error> {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn print_out(text: &str) {
+pub fn print_out(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }

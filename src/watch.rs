@@ -165,16 +165,7 @@ pub async fn run(global: &GlobalArgs, what: &WatchCommand) -> Result<u8, Error> 
     };
 
     let (tx, rx) = mpsc::channel(16_384);
-    let g = global.clone();
-    let reconnect: Reconnect = Arc::new(move || {
-        let g = g.clone();
-        Box::pin(async move {
-            connect::kube_only(&g, feed::READ_TIMEOUT)
-                .await
-                .ok()
-                .map(|k| k.kube.client)
-        })
-    });
+    let reconnect = reconnect_with(global);
     feed::spawn(
         client,
         &FeedConfig {
@@ -190,7 +181,7 @@ pub async fn run(global: &GlobalArgs, what: &WatchCommand) -> Result<u8, Error> 
         .map(|g| g.target)
         .or_else(|| Minor::parse(&info.git_version));
     let state = State::new(target, Timestamp::now());
-    Live {
+    let mut live = Live {
         view,
         mode,
         cx,
@@ -198,10 +189,123 @@ pub async fn run(global: &GlobalArgs, what: &WatchCommand) -> Result<u8, Error> 
         state,
         recent: VecDeque::new(),
         last_rotation: None,
-        stall_reported: false,
-    }
-    .run(rx, global.output)
-    .await
+        stall_reported: None,
+        stalled_secs: 0,
+        stalled_since: None,
+    };
+    live.run(rx, global.output).await
+}
+
+/// How a rotation followed by `upgrade` ended.
+pub struct RotationOutcome {
+    /// 0 done, 1 a PDB was violated, 3 timed out.
+    pub code: u8,
+    pub state: State,
+    /// How long the rotation was stalled in all (seconds, local time).
+    pub stalled_secs: i64,
+}
+
+/// Watchers started before the rotation view (while the control plane updates), with a task that
+/// keeps the live state current meanwhile, so the rotation is seen from its very first move.
+pub struct Early {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<(State, mpsc::Receiver<Change>)>,
+}
+
+/// Starts the rotation's watchers now; nothing is printed until `follow_rotation`.
+pub async fn start_early(global: &GlobalArgs, target: Minor) -> Result<Early, Error> {
+    let conn = connect::kube_only(global, feed::READ_TIMEOUT).await?;
+    let (tx, mut rx) = mpsc::channel(16_384);
+    feed::spawn(
+        conn.kube.client.clone(),
+        &FeedConfig {
+            kinds: View::Rotation.kinds(),
+            namespace: None,
+            selector: None,
+        },
+        reconnect_with(global),
+        tx,
+    );
+    let (stop, mut stopped) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        let mut state = State::new(Some(target), Timestamp::now());
+        loop {
+            tokio::select! {
+                _ = &mut stopped => break,
+                c = rx.recv() => match c {
+                    Some(c) => { state.apply(c, Timestamp::now()); }
+                    None => break,
+                },
+            }
+        }
+        (state, rx)
+    });
+    Ok(Early { stop, task })
+}
+
+/// The rotation view for `upgrade`: the same live model and output as `watch rotation`, on the
+/// state the early watchers have kept.
+pub async fn follow_rotation(
+    global: &GlobalArgs,
+    cx: Context,
+    early: Early,
+    stall_after: Duration,
+    timeout: Option<Duration>,
+) -> Result<RotationOutcome, Error> {
+    let _ = early.stop.send(());
+    let (mut state, rx) = early
+        .task
+        .await
+        .map_err(|e| Error::Usage(format!("the live view stopped: {e}")))?;
+    // The stall timer starts with the rotation, not with the control-plane update before it.
+    let now = Timestamp::now();
+    state.progress.last_progress = Some(state.progress.last_progress.map_or(now, |t| t.max(now)));
+    let target = state.target.unwrap_or(Minor::new(0, 0));
+    let mode = if global.output == Output::Json {
+        Mode::Json
+    } else if std::io::stdout().is_terminal() {
+        Mode::Tty
+    } else {
+        Mode::Plain
+    };
+    let mut live = Live {
+        view: View::Rotation,
+        mode,
+        cx,
+        goal: Some(RotationGoal {
+            target,
+            stall_after: SignedDuration::try_from(stall_after)
+                .unwrap_or(SignedDuration::from_secs(600)),
+            deadline: timeout.map(|t| Instant::now() + t),
+        }),
+        state,
+        recent: VecDeque::new(),
+        last_rotation: None,
+        stall_reported: None,
+        stalled_secs: 0,
+        stalled_since: None,
+    };
+    let code = live.run(rx, global.output).await?;
+    let stalled_secs = live.stalled_total();
+    Ok(RotationOutcome {
+        code,
+        state: live.state,
+        stalled_secs,
+    })
+}
+
+/// A client built anew from the kubeconfig (after a 401).
+fn reconnect_with(global: &GlobalArgs) -> Reconnect {
+    let g = global.clone();
+    Arc::new(move || {
+        let g = g.clone();
+        Box::pin(async move {
+            connect::kube_only(&g, feed::READ_TIMEOUT)
+                .await
+                .ok()
+                .map(|k| k.kube.client)
+        })
+    })
 }
 
 /// The one task that owns the state.
@@ -214,11 +318,15 @@ struct Live {
     recent: VecDeque<Line>,
     /// (on target, total) at the last rotation line.
     last_rotation: Option<(usize, usize)>,
-    stall_reported: bool,
+    /// The reasons the last stall line gave (said again when they change).
+    stall_reported: Option<Vec<String>>,
+    /// Seconds stalled in stretches that ended, and when the current one began.
+    stalled_secs: i64,
+    stalled_since: Option<Timestamp>,
 }
 
 impl Live {
-    async fn run(mut self, mut rx: mpsc::Receiver<Change>, output: Output) -> Result<u8, Error> {
+    async fn run(&mut self, mut rx: mpsc::Receiver<Change>, output: Output) -> Result<u8, Error> {
         let mut terminal = match self.mode {
             Mode::Tty => Some(
                 Terminal::enter()
@@ -363,22 +471,32 @@ impl Live {
             self.emit_now(Subject::Rotation, "progress", &rotation::summary(&r));
         }
         match r.stalled_for {
-            Some(idle) if !self.stall_reported => {
-                self.stall_reported = true;
+            Some(idle) => {
                 let why = rotation::blockers(&self.state, &r);
-                let text = format!(
-                    "stalled {}s — why: {}",
-                    idle,
-                    if why.is_empty() {
-                        "nothing found that blocks it".into()
-                    } else {
-                        why.join("; ")
+                if self.stall_reported.as_ref() != Some(&why) {
+                    if self.stall_reported.is_none() {
+                        self.stalled_since =
+                            Some(Timestamp::now() - SignedDuration::from_secs(idle));
                     }
-                );
-                self.emit_now(Subject::Rotation, "stalled", &text);
+                    let text = format!(
+                        "stalled {}s — why: {}",
+                        idle,
+                        if why.is_empty() {
+                            "nothing found that blocks it".into()
+                        } else {
+                            why.join("; ")
+                        }
+                    );
+                    self.stall_reported = Some(why);
+                    self.emit_now(Subject::Rotation, "stalled", &text);
+                }
             }
-            None => self.stall_reported = false,
-            _ => {}
+            None => {
+                if self.stall_reported.take().is_some() {
+                    self.stalled_secs = self.stalled_total();
+                    self.stalled_since = None;
+                }
+            }
         }
         if !r.complete {
             return None;
@@ -435,6 +553,14 @@ impl Live {
             );
             Some(1)
         }
+    }
+
+    /// Seconds stalled so far, the current stretch included.
+    fn stalled_total(&self) -> i64 {
+        self.stalled_secs
+            + self
+                .stalled_since
+                .map_or(0, |t| Timestamp::now().duration_since(t).as_secs().max(0))
     }
 
     fn frame(&mut self, screen: Screen) -> Vec<String> {

@@ -92,7 +92,10 @@ async fn advance_until(
             return;
         }
     }
-    panic!("{what} not seen within {max} virtual seconds\n{}", seen.dump());
+    panic!(
+        "{what} not seen within {max} virtual seconds\n{}",
+        seen.dump()
+    );
 }
 
 fn virtual_now(sim: &SimHandle) -> jiff::Timestamp {
@@ -120,17 +123,31 @@ async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
     // eksauto prints nothing for the initial list: wait until it watches the nodes too
     let started = std::time::Instant::now();
     while common::requests_named(&sim, "watch nodes").await < 2 {
-        assert!(started.elapsed() < Duration::from_secs(30), "eksauto never watched the nodes");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "eksauto never watched the nodes"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let mut seen = Seen::default();
+    let mut seen = Seen {
+        kubectl: vec![line],
+        ..Seen::default()
+    };
 
     // myapp takes 10 of the node's 16 CPUs: a pod asking for 8 needs a new node
     kubectl(&sim, &["create", "namespace", "efficiency"]).await;
     let big = r#"{"apiVersion":"v1","spec":{"containers":[{"name":"big","image":"nginx","resources":{"requests":{"cpu":"8"}}}]}}"#;
     kubectl(
         &sim,
-        &["run", "big", "-n", "efficiency", "--image=nginx", "--overrides", big],
+        &[
+            "run",
+            "big",
+            "-n",
+            "efficiency",
+            "--image=nginx",
+            "--overrides",
+            big,
+        ],
     )
     .await;
     advance_until(&sim, &k, &e, &mut seen, 300, "the new node", |s| {
@@ -141,7 +158,15 @@ async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
     for _ in 0..120 {
         running = kubectl(
             &sim,
-            &["get", "pod", "big", "-n", "efficiency", "-o", "jsonpath={.status.phase} {.spec.nodeName}"],
+            &[
+                "get",
+                "pod",
+                "big",
+                "-n",
+                "efficiency",
+                "-o",
+                "jsonpath={.status.phase} {.spec.nodeName}",
+            ],
         )
         .await;
         if running.starts_with("Running") {
@@ -155,13 +180,19 @@ async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
         .to_string();
     assert_ne!(new, first);
 
-    kubectl(&sim, &["delete", "pod", "big", "-n", "efficiency", "--wait=false"]).await;
+    kubectl(
+        &sim,
+        &["delete", "pod", "big", "-n", "efficiency", "--wait=false"],
+    )
+    .await;
     let deleted_at = virtual_now(&sim);
+    let deleted_wall = std::time::Instant::now();
     advance_until(&sim, &k, &e, &mut seen, 600, "the node's removal", |s| {
         !s.eksauto_names("removed").is_empty() && !s.kubectl_names("DELETED").is_empty()
     })
     .await;
     let gone_after = virtual_now(&sim).duration_since(deleted_at).as_secs();
+    let wall_gone = deleted_wall.elapsed();
     // a little more time: anything else either of them would report
     for _ in 0..60 {
         common::advance(&sim, 1);
@@ -170,11 +201,20 @@ async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
     seen.take(&k, &e);
     let dump = seen.dump();
 
-    let kubectl_joined: BTreeSet<String> = &seen.kubectl_names("ADDED") - &BTreeSet::from([first.clone()]);
+    let kubectl_joined: BTreeSet<String> =
+        &seen.kubectl_names("ADDED") - &BTreeSet::from([first.clone()]);
     assert_eq!(kubectl_joined, BTreeSet::from([new.clone()]), "{dump}");
     assert_eq!(seen.eksauto_names("joined"), kubectl_joined, "{dump}");
-    assert_eq!(seen.kubectl_names("DELETED"), BTreeSet::from([new.clone()]), "{dump}");
-    assert_eq!(seen.eksauto_names("removed"), seen.kubectl_names("DELETED"), "{dump}");
+    assert_eq!(
+        seen.kubectl_names("DELETED"),
+        BTreeSet::from([new.clone()]),
+        "{dump}"
+    );
+    assert_eq!(
+        seen.eksauto_names("removed"),
+        seen.kubectl_names("DELETED"),
+        "{dump}"
+    );
 
     let joined = seen
         .eksauto
@@ -183,25 +223,32 @@ async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
         .unwrap();
     assert!(joined.contains(" on-demand general-purpose "), "{joined}");
     assert!(
-        seen.eksauto.iter().any(|l| l.contains(&format!(" node {new} Ready (in "))),
+        seen.eksauto
+            .iter()
+            .any(|l| l.contains(&format!(" node {new} Ready (in "))),
         "{dump}"
     );
-    // the node was empty for consolidateAfter (30s) before it went, and eksauto says so
-    assert!((30..=180).contains(&gone_after), "gone {gone_after}s after the delete");
+    // the node stayed empty for consolidateAfter (30s) of virtual time before it went
+    assert!(
+        (30..=180).contains(&gone_after),
+        "gone {gone_after}s after the delete"
+    );
+    // eksauto times its lines on the local clock (what the user lives through): the wait it
+    // reports is at most the real time that passed between the delete and the removal
     let removed = seen
         .eksauto
         .iter()
         .find(|l| l.contains(&format!(" node {new} removed")))
         .unwrap();
-    let secs: i64 = removed
+    let secs: u64 = removed
         .split(" removed ")
         .nth(1)
-        .and_then(|s| s.split('s').next())
+        .and_then(|s| s.strip_suffix("s after its last pod left"))
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no seconds in {removed}"));
     assert!(
-        secs >= 25 && secs <= gone_after as i64,
-        "{removed} (the pod was deleted {gone_after} virtual seconds before the node went)\n{dump}"
+        secs <= wall_gone.as_secs() + 1,
+        "{removed}, but only {wall_gone:?} passed\n{dump}"
     );
     let nodes = kubectl(&sim, &["get", "nodes", "-o", "name"]).await;
     assert_eq!(nodes.trim(), format!("node/{first}"));

@@ -340,7 +340,7 @@ async fn bad_flags_exit_2_with_one_line_and_touch_nothing() {
             &["--stall-after", "ten"],
         ),
         (
-            &["--to", "1.31", "--stall-after", "-5s"],
+            &["--to", "1.31", "--stall-after=-5s"],
             &["--stall-after", "-5s"],
         ),
         (

@@ -12,15 +12,16 @@ use eksauto::sim::SimHandle;
 
 const WIDTH: usize = 150;
 
-/// A tmux server of our own; killed when dropped, whatever happened.
+/// A tmux server of our own (its socket in a fresh directory); killed when dropped, whatever
+/// happened.
 struct Tmux {
-    socket: String,
+    dir: tempfile::TempDir,
 }
 
 impl Tmux {
     fn command(&self) -> Command {
         let mut cmd = Command::new("tmux");
-        cmd.args(["-L", &self.socket]);
+        cmd.arg("-S").arg(self.dir.path().join("tmux.sock"));
         cmd
     }
 
@@ -74,7 +75,7 @@ impl Drop for Tmux {
 
 fn start(sim: &SimHandle) -> Tmux {
     let tmux = Tmux {
-        socket: format!("eksauto-watch-tty-{}", std::process::id()),
+        dir: tempfile::tempdir().expect("a temporary directory"),
     };
     let mut cmd = tmux.command();
     // the server, and so the pane's shell, gets the emulator's environment
@@ -84,8 +85,19 @@ fn start(sim: &SimHandle) -> Tmux {
         env!("CARGO_BIN_EXE_eksauto")
     );
     let width = WIDTH.to_string();
-    cmd.args(["-f", "/dev/null", "new-session", "-d", "-s", "watch", "-x", &width, "-y", "40"])
-        .arg(shell);
+    cmd.args([
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "watch",
+        "-x",
+        &width,
+        "-y",
+        "40",
+    ])
+    .arg(shell);
     let status = cmd.status().expect("tmux runs");
     assert!(status.success(), "tmux new-session failed");
     tmux
@@ -112,7 +124,11 @@ fn check_frame(screen: &str, node: &str) {
         1,
         "the header once:\n{screen}"
     );
-    assert_eq!(count(&|l| l.starts_with(node)), 1, "the row once:\n{screen}");
+    assert_eq!(
+        count(&|l| l.starts_with(node)),
+        1,
+        "the row once:\n{screen}"
+    );
 }
 
 fn row<'a>(screen: &'a str, node: &str) -> Vec<&'a str> {
@@ -138,7 +154,11 @@ async fn the_frame_redraws_in_place_and_q_restores_the_terminal() {
         .await;
     check_frame(&first, &node);
     assert_eq!(row(&first, &node)[1], "Ready", "{first}");
-    assert_eq!(tmux.alternate_on().await, "1", "drawn in the alternate screen");
+    assert_eq!(
+        tmux.alternate_on().await,
+        "1",
+        "drawn in the alternate screen"
+    );
 
     let mut cordon = common::kubectl(&sim);
     cordon.args(["cordon", &node]);
@@ -158,14 +178,25 @@ async fn the_frame_redraws_in_place_and_q_restores_the_terminal() {
         .wait_screen("EXIT=", |s| s.lines().any(|l| l.starts_with("EXIT=")))
         .await;
     assert_eq!(last.lines().last(), Some("EXIT=0"), "{last}");
-    assert_eq!(tmux.alternate_on().await, "0", "the alternate screen is left");
+    assert_eq!(
+        tmux.alternate_on().await,
+        "0",
+        "the alternate screen is left"
+    );
     // the normal screen: the last frame, then the shell's EXIT=0
     let frame = last.strip_suffix("EXIT=0").unwrap().trim_end();
     check_frame(frame, &node);
     assert_eq!(row(frame, &node)[1], "SchedulingDisabled", "{last}");
     assert!(
-        frame.lines().next().unwrap().starts_with("interesting-funk-otter"),
+        frame
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("interesting-funk-otter"),
         "the frame starts the screen:\n{last}"
     );
-    assert!(!frame.contains("q quit"), "no key hint once it is over:\n{last}");
+    assert!(
+        !frame.contains("q quit"),
+        "no key hint once it is over:\n{last}"
+    );
 }

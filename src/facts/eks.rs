@@ -185,29 +185,47 @@ pub async fn updates(aws: &Aws, cluster: &str) -> Result<Gathered<Vec<UpdateFact
     Ok(Gathered::Ok(
         outs.iter()
             .filter_map(|o| o.update())
-            .map(|u| UpdateFacts {
-                id: u.id().unwrap_or_default().into(),
-                kind: u
-                    .r#type()
-                    .map(|t| t.as_str().to_string())
-                    .unwrap_or_default(),
-                status: u
-                    .status()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                created_at: timestamp(u.created_at()),
-                errors: u
-                    .errors()
-                    .iter()
-                    .map(|e| match (e.error_code(), e.error_message()) {
-                        (Some(c), Some(m)) => format!("{}: {m}", c.as_str()),
-                        (Some(c), None) => c.as_str().to_string(),
-                        (None, m) => m.unwrap_or_default().to_string(),
-                    })
-                    .collect(),
-            })
+            .map(update_facts)
             .collect(),
     ))
+}
+
+/// One EKS update as the facts keep it.
+pub fn update_facts(u: &aws_sdk_eks::types::Update) -> UpdateFacts {
+    UpdateFacts {
+        id: u.id().unwrap_or_default().into(),
+        kind: u
+            .r#type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        status: u
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        created_at: timestamp(u.created_at()),
+        // `errorCode: errorMessage (resourceIds)`, as EKS gives them.
+        errors: u
+            .errors()
+            .iter()
+            .map(|e| {
+                let text = match (e.error_code(), e.error_message()) {
+                    (Some(c), Some(m)) => format!("{}: {m}", c.as_str()),
+                    (Some(c), None) => c.as_str().to_string(),
+                    (None, m) => m.unwrap_or_default().to_string(),
+                };
+                match e.resource_ids() {
+                    [] => text,
+                    ids => format!("{text} ({})", ids.join(", ")),
+                }
+            })
+            .collect(),
+        version: u
+            .params()
+            .iter()
+            .find(|p| p.r#type().is_some_and(|t| t.as_str() == "Version"))
+            .and_then(|p| p.value())
+            .map(str::to_string),
+    }
 }
 
 /// StartInsightsRefresh, then DescribeInsightsRefresh until it completes (bounded).

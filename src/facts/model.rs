@@ -181,6 +181,9 @@ pub struct UpdateFacts {
     /// `InProgress`, `Successful`, `Failed`, `Cancelled`.
     pub status: String,
     pub created_at: Option<Timestamp>,
+    /// The `Version` parameter of a version update (`"1.31"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     /// `errors[].errorMessage` (with the error code in front when there is one).
     pub errors: Vec<String>,
 }

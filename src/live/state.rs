@@ -434,6 +434,7 @@ impl State {
         if let Some(node) = &c.node_name {
             self.claim_by_node.insert(node.clone(), c.name.clone());
             if c.drifted && !was_drifted {
+                self.progress.last_progress = Some(now);
                 out.push(Line::new(
                     now,
                     Subject::Node,

@@ -266,7 +266,11 @@ mod tests {
         let mut s = State::new(Some(Minor::new(1, 31)), t0);
         s.apply(Change::Relist(Kind::Nodes), t0);
         for i in 0..5000 {
-            let mut n = node(&format!("i-{i:05}"), "v1.31.1-eks-1b3e656", Some("general-purpose"));
+            let mut n = node(
+                &format!("i-{i:05}"),
+                "v1.31.1-eks-1b3e656",
+                Some("general-purpose"),
+            );
             if i == 4321 {
                 n.ready = false;
             }
@@ -277,19 +281,30 @@ mod tests {
         }
         s.apply(Change::Synced(Kind::Nodes), t0);
         let cx = Context::default();
-        let screen = Screen { width: 120, height: 30 };
+        let screen = Screen {
+            width: 120,
+            height: 30,
+        };
         let lines = frame(&s, &cx, t0, screen, &[]);
         assert!(lines.len() <= 30, "{}", lines.len());
         assert!(lines.iter().all(|l| l.chars().count() <= 120));
         let at = |needle: &str| lines.iter().position(|l| l.contains(needle));
         let header = at("NODE ").unwrap();
         assert!(lines[header + 1].starts_with("i-04321") && lines[header + 1].contains("NotReady"));
-        assert!(lines[header + 2].starts_with("i-00017"), "old version next: {lines:#?}");
+        assert!(
+            lines[header + 2].starts_with("i-00017"),
+            "old version next: {lines:#?}"
+        );
         let more = lines.iter().find(|l| l.contains("more nodes")).unwrap();
         let shown = lines.len() - header - 2;
         assert_eq!(more, &format!("… {} more nodes", 5000 - shown));
         assert!(lines[0].contains("5000 nodes"), "{}", lines[0]);
-        assert!(lines.iter().any(|l| l.starts_with("general-purpose") && l.contains("5000")));
-        assert!(lines.iter().any(|l| l.contains("listing pods")), "pods not listed yet");
+        assert!(lines
+            .iter()
+            .any(|l| l.starts_with("general-purpose") && l.contains("5000")));
+        assert!(
+            lines.iter().any(|l| l.contains("listing pods")),
+            "pods not listed yet"
+        );
     }
 }

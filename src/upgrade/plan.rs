@@ -1,0 +1,354 @@
+//! The upgrade plan, from the preflight's facts and findings: current → target, the control-plane
+//! step, then per NodePool the nodes Auto Mode will replace and how many its Drifted budget lets go
+//! at once, the PDBs that gate the rotation with what they allow now, do-not-disrupt pods, the
+//! preflight's warnings, and an estimate of how long it takes. Pure; rendered as text or JSON.
+
+use serde::Serialize;
+
+use crate::checks::{Finding, Severity};
+use crate::disruption::budget::{drift_allowance, old_nodes, pool_nodes};
+use crate::disruption::pdb::{pdb_math, pods_by_namespace, selected};
+use crate::facts::model::{Facts, Gathered};
+use crate::version::Minor;
+
+/// Typical control-plane update time, and the range users report (REFERENCE §7).
+const CONTROL_PLANE_MINUTES: (u32, u32, u32) = (10, 8, 60);
+/// About how long one batch of replacements takes (launch, Ready, drain, terminate).
+const MINUTES_PER_BATCH: u32 = 6;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub cluster: String,
+    pub region: String,
+    pub current: String,
+    pub target: Minor,
+    pub preflight: PreflightSummary,
+    /// `None` when the control plane already runs the target.
+    pub control_plane: Option<ControlPlaneStep>,
+    pub node_pools: Vec<PoolStep>,
+    pub pdbs: Vec<PdbGate>,
+    pub do_not_disrupt_pods: Vec<String>,
+    pub estimate_minutes: Estimate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreflightSummary {
+    pub fail: usize,
+    pub warn: usize,
+    /// `ID subject: message`, FAILs first.
+    pub findings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlPlaneStep {
+    pub operation: &'static str,
+    pub version: Minor,
+    pub force: bool,
+    pub typical_minutes: u32,
+    pub range_minutes: (u32, u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolStep {
+    pub name: String,
+    pub nodes: usize,
+    pub to_replace: usize,
+    /// The Drifted budgets as written (`10%`, `0`).
+    pub budgets: Vec<String>,
+    /// Nodes the always-active budgets let go at once.
+    pub at_once: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PdbGate {
+    pub name: String,
+    pub rule: String,
+    pub expected: i64,
+    pub required: i64,
+    pub allowed_now: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Estimate {
+    pub control_plane: u32,
+    pub nodes: u32,
+}
+
+/// Builds the plan; `force` is `--force`.
+pub fn build(facts: &Facts, findings: &[Finding], force: bool) -> Plan {
+    let target = facts.target_version;
+    let control_plane =
+        (Minor::parse(&facts.cluster.version) != Some(target)).then_some(ControlPlaneStep {
+            operation: "UpdateClusterVersion",
+            version: target,
+            force,
+            typical_minutes: CONTROL_PLANE_MINUTES.0,
+            range_minutes: (CONTROL_PLANE_MINUTES.1, CONTROL_PLANE_MINUTES.2),
+        });
+    let mut node_pools = Vec::new();
+    let mut pdbs = Vec::new();
+    let mut do_not_disrupt_pods = Vec::new();
+    if let Gathered::Ok(k) = &facts.kube {
+        for pool in &k.node_pools {
+            let nodes = pool_nodes(k, &pool.name);
+            let old = old_nodes(&nodes, Some(target));
+            node_pools.push(PoolStep {
+                name: pool.name.clone(),
+                nodes: nodes.len(),
+                to_replace: old.len(),
+                budgets: pool
+                    .budgets
+                    .iter()
+                    .filter(|b| b.applies_to("Drifted"))
+                    .map(|b| b.nodes.clone())
+                    .collect(),
+                at_once: drift_allowance(pool, nodes.len() as u32),
+            });
+        }
+        let old: std::collections::HashSet<&str> = k
+            .nodes
+            .iter()
+            .filter(|n| Minor::parse(&n.kubelet_version) != Some(target))
+            .map(|n| n.name.as_str())
+            .collect();
+        let by_ns = pods_by_namespace(k);
+        for pdb in &k.pdbs {
+            let pods = selected(pdb, &by_ns);
+            if !pods
+                .iter()
+                .any(|p| p.node.as_deref().is_some_and(|n| old.contains(n)))
+            {
+                continue;
+            }
+            let m = pdb_math(pdb, &pods);
+            let rule = match (&pdb.min_available, &pdb.max_unavailable) {
+                (_, Some(max)) => format!("maxUnavailable {max}"),
+                (Some(min), None) => format!("minAvailable {min}"),
+                (None, None) => "-".into(),
+            };
+            pdbs.push(PdbGate {
+                name: format!("{}/{}", pdb.namespace, pdb.name),
+                rule,
+                expected: m.expected,
+                required: m.desired,
+                allowed_now: m.allowed,
+            });
+        }
+        do_not_disrupt_pods = k
+            .pods
+            .iter()
+            .filter(|p| p.do_not_disrupt && p.node.as_deref().is_some_and(|n| old.contains(n)))
+            .map(|p| format!("{}/{}", p.namespace, p.name))
+            .collect();
+        do_not_disrupt_pods.sort();
+    }
+    let batches = node_pools
+        .iter()
+        .filter(|p| p.to_replace > 0)
+        .map(|p| (p.to_replace as u32).div_ceil(p.at_once.max(1)))
+        .max()
+        .unwrap_or(0);
+    let mut listed: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| matches!(f.severity, Severity::Fail | Severity::Warn))
+        .collect();
+    listed.sort_by_key(|f| f.severity != Severity::Fail);
+    Plan {
+        cluster: facts.cluster.name.clone(),
+        region: facts.cluster.region.clone(),
+        current: facts.cluster.version.clone(),
+        target,
+        preflight: PreflightSummary {
+            fail: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Fail)
+                .count(),
+            warn: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warn)
+                .count(),
+            findings: listed
+                .iter()
+                .map(|f| format!("{} {}: {}", f.id, f.subject, f.message))
+                .collect(),
+        },
+        estimate_minutes: Estimate {
+            control_plane: if control_plane.is_some() {
+                CONTROL_PLANE_MINUTES.0
+            } else {
+                0
+            },
+            nodes: batches * MINUTES_PER_BATCH,
+        },
+        control_plane,
+        node_pools,
+        pdbs,
+        do_not_disrupt_pods,
+    }
+}
+
+/// The plan for people.
+pub fn render(p: &Plan) -> String {
+    let mut out = format!(
+        "Upgrade {} {} → {} ({})\n",
+        p.cluster, p.current, p.target, p.region
+    );
+    let row = |out: &mut String, label: &str, text: String| {
+        out.push_str(&format!("  {label:<16} {text}\n"));
+    };
+    let ids: Vec<&str> = p
+        .preflight
+        .findings
+        .iter()
+        .filter_map(|f| f.split_whitespace().next())
+        .collect();
+    row(
+        &mut out,
+        "preflight",
+        format!(
+            "{} FAIL, {} WARN{}",
+            p.preflight.fail,
+            p.preflight.warn,
+            if ids.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", dedup(&ids).join(", "))
+            }
+        ),
+    );
+    match &p.control_plane {
+        Some(c) => row(
+            &mut out,
+            "control plane",
+            format!(
+                "{} {}{} ({}–{} min)",
+                c.operation,
+                c.version,
+                if c.force { " --force" } else { "" },
+                c.range_minutes.0,
+                c.range_minutes.1
+            ),
+        ),
+        None => row(
+            &mut out,
+            "control plane",
+            format!("already on {}", p.target),
+        ),
+    }
+    let replaced: usize = p.node_pools.iter().map(|n| n.to_replace).sum();
+    let pools: Vec<String> = p
+        .node_pools
+        .iter()
+        .filter(|n| n.to_replace > 0)
+        .map(|n| {
+            format!(
+                "{}: {}, budget {} → {} at a time",
+                n.name,
+                n.to_replace,
+                if n.budgets.is_empty() {
+                    "none".into()
+                } else {
+                    n.budgets.join(", ")
+                },
+                n.at_once
+            )
+        })
+        .collect();
+    row(
+        &mut out,
+        "then Auto Mode",
+        format!(
+            "replaces {replaced} node(s){}",
+            if pools.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", pools.join("; "))
+            }
+        ),
+    );
+    for g in &p.pdbs {
+        row(
+            &mut out,
+            "gated by",
+            format!(
+                "PDB {} ({}: {} of {} may move at once now, {} must stay)",
+                g.name, g.rule, g.allowed_now, g.expected, g.required
+            ),
+        );
+    }
+    if !p.do_not_disrupt_pods.is_empty() {
+        row(&mut out, "do-not-disrupt", p.do_not_disrupt_pods.join(", "));
+    }
+    for f in &p.preflight.findings {
+        row(&mut out, "preflight says", f.clone());
+    }
+    row(
+        &mut out,
+        "estimate",
+        format!(
+            "control plane ~{} min, nodes ~{} min",
+            p.estimate_minutes.control_plane, p.estimate_minutes.nodes
+        ),
+    );
+    out
+}
+
+fn dedup<'a>(ids: &[&'a str]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for id in ids {
+        if !out.contains(id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::article;
+
+    #[test]
+    fn the_articles_plan() {
+        let facts = article();
+        let findings = crate::checks::run_all(&facts);
+        let p = build(&facts, &findings, false);
+        assert_eq!(p.control_plane.as_ref().unwrap().version, Minor::new(1, 31));
+        let gp = p
+            .node_pools
+            .iter()
+            .find(|n| n.name == "general-purpose")
+            .unwrap();
+        assert_eq!((gp.to_replace, gp.at_once), (1, 1));
+        assert_eq!(p.pdbs.len(), 1);
+        assert_eq!((p.pdbs[0].allowed_now, p.pdbs[0].required), (2, 8));
+        assert_eq!(
+            p.estimate_minutes,
+            Estimate {
+                control_plane: 10,
+                nodes: 6
+            }
+        );
+        let text = render(&p);
+        assert!(
+            text.starts_with("Upgrade interesting-funk-otter 1.30 → 1.31"),
+            "{text}"
+        );
+        assert!(
+            text.contains("replaces 1 node(s) (general-purpose: 1, budget 10% → 1 at a time)"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "PDB default/myapp (minAvailable 80%: 2 of 10 may move at once now, 8 must stay)"
+            ),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! The report at the end of an upgrade: the timeline (control plane start and end, first and last
+//! node replaced), nodes replaced per NodePool, pods rescheduled, per PDB the lowest healthy count
+//! seen against what it requires and every violation, how long the rotation was blocked, and
+//! whether every node runs the target. Pure; rendered as text, and as JSON for `--report FILE`.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::duration::human;
+use crate::live::pdb::Violation;
+use crate::live::State;
+use crate::version::Minor;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub cluster: String,
+    pub from: String,
+    pub to: Minor,
+    /// `done`, `failed` (the control-plane update), `control-plane-only` (`--no-rotation`),
+    /// `timed-out`.
+    pub outcome: &'static str,
+    pub control_plane: Option<Span>,
+    pub nodes: Option<Span>,
+    pub nodes_replaced: BTreeMap<String, u32>,
+    pub pods_rescheduled: u32,
+    pub pdbs: Vec<PdbOutcome>,
+    pub blocked_seconds: i64,
+    /// Every node runs the target.
+    pub complete: bool,
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: Timestamp,
+    pub end: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PdbOutcome {
+    pub name: String,
+    pub required: i64,
+    pub lowest_healthy: Option<i64>,
+    pub violations: Vec<Violation>,
+}
+
+impl Report {
+    pub fn violated(&self) -> bool {
+        self.pdbs.iter().any(|p| !p.violations.is_empty())
+    }
+}
+
+/// The rotation's part of the report, read from the live state.
+pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, complete: bool) {
+    r.nodes = s.progress.first_replaced.map(|start| Span {
+        start,
+        end: s.progress.last_replaced,
+    });
+    r.nodes_replaced = s.progress.replaced.clone();
+    r.pods_rescheduled = s.progress.pods_rescheduled;
+    r.pdbs = s
+        .pdbs
+        .values()
+        .map(|p| PdbOutcome {
+            name: p.key(),
+            required: p.required(),
+            lowest_healthy: p.lowest,
+            violations: p.violations.clone(),
+        })
+        .collect();
+    r.blocked_seconds = blocked_seconds;
+    r.complete = complete;
+}
+
+fn span_text(s: &Span) -> String {
+    match s.end {
+        Some(end) => format!(
+            "{} → {} ({})",
+            s.start.strftime("%H:%M:%S"),
+            end.strftime("%H:%M:%S"),
+            human(end.duration_since(s.start).as_secs().max(0) as u64)
+        ),
+        None => format!("{} → …", s.start.strftime("%H:%M:%S")),
+    }
+}
+
+/// The report for people.
+pub fn render(r: &Report) -> String {
+    let start = r
+        .control_plane
+        .as_ref()
+        .or(r.nodes.as_ref())
+        .map(|s| s.start);
+    let end = r
+        .nodes
+        .as_ref()
+        .and_then(|n| n.end)
+        .or(r.control_plane.as_ref().and_then(|c| c.end));
+    let total = match (start, end) {
+        (Some(s), Some(e)) => format!(" in {}", human(e.duration_since(s).as_secs().max(0) as u64)),
+        _ => String::new(),
+    };
+    let mut out = format!(
+        "Upgrade of {} {} → {} {}{}\n",
+        r.cluster,
+        r.from,
+        r.to,
+        match r.outcome {
+            "done" => "done",
+            "failed" => "failed",
+            "timed-out" => "timed out",
+            _ => "stopped after the control plane",
+        },
+        total
+    );
+    let row = |out: &mut String, label: &str, text: String| {
+        out.push_str(&format!("  {label:<16} {text}\n"))
+    };
+    match &r.control_plane {
+        Some(c) => row(&mut out, "control plane", span_text(c)),
+        None => row(&mut out, "control plane", format!("already on {}", r.to)),
+    }
+    let replaced: u32 = r.nodes_replaced.values().sum();
+    let per_pool: Vec<String> = r
+        .nodes_replaced
+        .iter()
+        .map(|(p, n)| format!("{p} {n}"))
+        .collect();
+    let when = r
+        .nodes
+        .as_ref()
+        .map(span_text)
+        .unwrap_or_else(|| "-".into());
+    if r.outcome != "control-plane-only" {
+        row(
+            &mut out,
+            "nodes",
+            format!(
+                "{when}: {replaced} replaced{}, {} pods rescheduled",
+                if per_pool.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", per_pool.join(", "))
+                },
+                r.pods_rescheduled
+            ),
+        );
+        for p in &r.pdbs {
+            row(
+                &mut out,
+                &format!("PDB {}", p.name),
+                format!(
+                    "required {} · lowest healthy {} · violations {}",
+                    p.required,
+                    p.lowest_healthy.map_or("-".into(), |l| l.to_string()),
+                    p.violations.len()
+                ),
+            );
+            for v in &p.violations {
+                row(
+                    &mut out,
+                    "",
+                    format!(
+                        "violated {} → {}: {} healthy of {} required",
+                        v.start.strftime("%H:%M:%S"),
+                        v.end
+                            .map_or("…".into(), |e| e.strftime("%H:%M:%S").to_string()),
+                        v.lowest,
+                        v.required
+                    ),
+                );
+            }
+        }
+        row(
+            &mut out,
+            "blocked",
+            if r.blocked_seconds > 0 {
+                human(r.blocked_seconds as u64)
+            } else {
+                "never".into()
+            },
+        );
+    }
+    for e in &r.errors {
+        row(&mut out, "error", e.clone());
+    }
+    let verdict = match (r.complete, r.violated()) {
+        (true, false) => format!("Every node runs v{}; no PDB was violated.", r.to),
+        (true, true) => format!("Every node runs v{}, but a PDB was violated on the way.", r.to),
+        (false, true) => "A PDB was violated, and not every node runs the target yet.".into(),
+        (false, false) if r.outcome == "control-plane-only" => format!(
+            "The control plane runs {}; Auto Mode replaces the nodes on its own (eksauto watch rotation --to {} follows it).",
+            r.to, r.to
+        ),
+        (false, false) => "Not every node runs the target yet.".into(),
+    };
+    out.push_str(&verdict);
+    out.push('\n');
+    out
+}
