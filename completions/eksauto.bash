@@ -573,13 +573,25 @@ _eksauto() {
             return 0
             ;;
         eksauto__subcmd__upgrade)
-            opts="-y -o -v -h -V --to --yes --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
+            opts="-y -o -v -h -V --to --yes --dry-run --ignore-preflight --force --no-rotation --timeout --stall-after --report --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stall-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -753,7 +765,7 @@ _eksauto() {
             return 0
             ;;
         eksauto__subcmd__watch__subcmd__nodes)
-            opts="-o -v -h -V --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
+            opts="-o -v -h -V --once --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,7 +811,7 @@ _eksauto() {
             return 0
             ;;
         eksauto__subcmd__watch__subcmd__pdb)
-            opts="-o -v -h -V --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
+            opts="-o -v -h -V --once --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -845,12 +857,28 @@ _eksauto() {
             return 0
             ;;
         eksauto__subcmd__watch__subcmd__pods)
-            opts="-o -v -h -V --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
+            opts="-n -A -l -o -v -h -V --namespace --all-namespaces --selector --once --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -891,12 +919,24 @@ _eksauto() {
             return 0
             ;;
         eksauto__subcmd__watch__subcmd__rotation)
-            opts="-o -v -h -V --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
+            opts="-o -v -h -V --to --stall-after --timeout --once --cluster --region --profile --endpoint-url --kubeconfig --context --output --no-color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stall-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

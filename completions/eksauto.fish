@@ -60,6 +60,9 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -s v -l verbo
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c eksauto -n "__fish_eksauto_using_subcommand preflight" -s V -l version -d 'Print version'
 complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l to -d 'Target Kubernetes version X.Y (default: the cluster\'s version + 1 minor)' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l timeout -d 'Give up waiting (exit 3) after this long (600, 90s, 45m, 2h); the cluster is left as it is' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l stall-after -d 'Explain what blocks the rotation once nothing has moved for this long' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l report -d 'Also write the report as JSON to FILE' -r -F
 complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l cluster -d 'EKS cluster name (default: the current kube context, when it is named by the cluster ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l region -d 'AWS region (default: AWS_REGION, the profile\'s region, or the kube context\'s ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l profile -d 'AWS profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -68,7 +71,11 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l kubeconfig -
 complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l context -d 'Kube context to use (default: the kubeconfig\'s current context)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'One JSON document (stable schema)'"
-complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -s y -l yes -d 'Do not ask for confirmation'
+complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l dry-run -d 'Show the preflight and the plan, then stop: nothing is changed'
+complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l ignore-preflight -d 'Upgrade even though a preflight check FAILed'
+complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l force -d 'Pass EKS\'s force flag (upgrade despite blocking upgrade-readiness insights)'
+complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l no-rotation -d 'Stop once the control plane runs the target (Auto Mode then replaces the nodes on its own)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -l no-color -d 'Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -s v -l verbose -d 'More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged'
 complete -c eksauto -n "__fish_eksauto_using_subcommand upgrade" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -85,10 +92,10 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_se
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -s v -l verbose -d 'More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -s V -l version -d 'Print version'
-complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -f -a "nodes" -d 'Nodes: version, instance type, readiness, age'
-complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -f -a "pods" -d 'Pods: phase, node, restarts'
-complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -f -a "pdb" -d 'PodDisruptionBudgets: allowed disruptions'
-complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -f -a "rotation" -d 'Node rotation after an upgrade: progress, PDB compliance, what blocks it'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -f -a "nodes" -d 'Nodes: status, version, type, NodePool, zone, pods, requests, age, expiry; NodePool budgets'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -f -a "pods" -d 'Pods: phase, readiness, node and its version, age, restarts'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -f -a "pdb" -d 'PodDisruptionBudgets: required, healthy, allowed, lowest healthy seen, violations'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -f -a "rotation" -d 'Node rotation to a version: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and not __fish_seen_subcommand_from nodes pods pdb rotation help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from nodes" -l cluster -d 'EKS cluster name (default: the current kube context, when it is named by the cluster ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from nodes" -l region -d 'AWS region (default: AWS_REGION, the profile\'s region, or the kube context\'s ARN)' -r
@@ -98,10 +105,13 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_s
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from nodes" -l context -d 'Kube context to use (default: the kubeconfig\'s current context)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from nodes" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'One JSON document (stable schema)'"
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from nodes" -l once -d 'Print one snapshot once everything is listed, then exit'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from nodes" -l no-color -d 'Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from nodes" -s v -l verbose -d 'More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from nodes" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from nodes" -s V -l version -d 'Print version'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -s n -l namespace -d 'Only pods in this namespace' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -s l -l selector -d 'Only pods matching this label selector (`app=myapp,tier!=db`)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -l cluster -d 'EKS cluster name (default: the current kube context, when it is named by the cluster ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -l region -d 'AWS region (default: AWS_REGION, the profile\'s region, or the kube context\'s ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -l profile -d 'AWS profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -110,6 +120,8 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_s
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -l context -d 'Kube context to use (default: the kubeconfig\'s current context)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'One JSON document (stable schema)'"
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -s A -l all-namespaces -d 'Pods in every namespace (the default)'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -l once -d 'Print one snapshot once everything is listed, then exit'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -l no-color -d 'Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -s v -l verbose -d 'More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pods" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -122,10 +134,14 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_s
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pdb" -l context -d 'Kube context to use (default: the kubeconfig\'s current context)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pdb" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'One JSON document (stable schema)'"
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pdb" -l once -d 'Print one snapshot once everything is listed, then exit'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pdb" -l no-color -d 'Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pdb" -s v -l verbose -d 'More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pdb" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from pdb" -s V -l version -d 'Print version'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -l to -d 'Target Kubernetes version X.Y (default: the control plane\'s, from the API server\'s /version)' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -l stall-after -d 'Explain what blocks the rotation once nothing has moved for this long (600, 90s, 45m, 2h)' -r
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -l timeout -d 'Give up (exit 3) after this long (600, 90s, 45m, 2h)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -l cluster -d 'EKS cluster name (default: the current kube context, when it is named by the cluster ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -l region -d 'AWS region (default: AWS_REGION, the profile\'s region, or the kube context\'s ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -l profile -d 'AWS profile from ~/.aws/config (default: AWS_PROFILE)' -r
@@ -134,14 +150,15 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_s
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -l context -d 'Kube context to use (default: the kubeconfig\'s current context)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -s o -l output -d 'Output format' -r -f -a "table\t'Human-readable tables'
 json\t'One JSON document (stable schema)'"
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -l once -d 'Print one snapshot once everything is listed, then exit'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -l no-color -d 'Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -s v -l verbose -d 'More log lines on stderr (-v: debug, -vv: trace); credentials and tokens are never logged'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from rotation" -s V -l version -d 'Print version'
-complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "nodes" -d 'Nodes: version, instance type, readiness, age'
-complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "pods" -d 'Pods: phase, node, restarts'
-complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "pdb" -d 'PodDisruptionBudgets: allowed disruptions'
-complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "rotation" -d 'Node rotation after an upgrade: progress, PDB compliance, what blocks it'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "nodes" -d 'Nodes: status, version, type, NodePool, zone, pods, requests, age, expiry; NodePool budgets'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "pods" -d 'Pods: phase, readiness, node and its version, age, restarts'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "pdb" -d 'PodDisruptionBudgets: required, healthy, allowed, lowest healthy seen, violations'
+complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "rotation" -d 'Node rotation to a version: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout'
 complete -c eksauto -n "__fish_eksauto_using_subcommand watch; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c eksauto -n "__fish_eksauto_using_subcommand completions" -l cluster -d 'EKS cluster name (default: the current kube context, when it is named by the cluster ARN)' -r
 complete -c eksauto -n "__fish_eksauto_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, the profile\'s region, or the kube context\'s ARN)' -r
@@ -203,7 +220,7 @@ complete -c eksauto -n "__fish_eksauto_using_subcommand help; and not __fish_see
 complete -c eksauto -n "__fish_eksauto_using_subcommand help; and not __fish_seen_subcommand_from preflight upgrade watch completions sim demo help" -f -a "sim" -d 'Run the built-in EKS Auto Mode emulator on loopback and print the variables to use it'
 complete -c eksauto -n "__fish_eksauto_using_subcommand help; and not __fish_seen_subcommand_from preflight upgrade watch completions sim demo help" -f -a "demo" -d 'Start the built-in emulator and run the preflight against it'
 complete -c eksauto -n "__fish_eksauto_using_subcommand help; and not __fish_seen_subcommand_from preflight upgrade watch completions sim demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c eksauto -n "__fish_eksauto_using_subcommand help; and __fish_seen_subcommand_from watch" -f -a "nodes" -d 'Nodes: version, instance type, readiness, age'
-complete -c eksauto -n "__fish_eksauto_using_subcommand help; and __fish_seen_subcommand_from watch" -f -a "pods" -d 'Pods: phase, node, restarts'
-complete -c eksauto -n "__fish_eksauto_using_subcommand help; and __fish_seen_subcommand_from watch" -f -a "pdb" -d 'PodDisruptionBudgets: allowed disruptions'
-complete -c eksauto -n "__fish_eksauto_using_subcommand help; and __fish_seen_subcommand_from watch" -f -a "rotation" -d 'Node rotation after an upgrade: progress, PDB compliance, what blocks it'
+complete -c eksauto -n "__fish_eksauto_using_subcommand help; and __fish_seen_subcommand_from watch" -f -a "nodes" -d 'Nodes: status, version, type, NodePool, zone, pods, requests, age, expiry; NodePool budgets'
+complete -c eksauto -n "__fish_eksauto_using_subcommand help; and __fish_seen_subcommand_from watch" -f -a "pods" -d 'Pods: phase, readiness, node and its version, age, restarts'
+complete -c eksauto -n "__fish_eksauto_using_subcommand help; and __fish_seen_subcommand_from watch" -f -a "pdb" -d 'PodDisruptionBudgets: required, healthy, allowed, lowest healthy seen, violations'
+complete -c eksauto -n "__fish_eksauto_using_subcommand help; and __fish_seen_subcommand_from watch" -f -a "rotation" -d 'Node rotation to a version: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout'

@@ -69,6 +69,9 @@ json\:"One JSON document (stable schema)"))' \
 (upgrade)
 _arguments "${_arguments_options[@]}" : \
 '--to=[Target Kubernetes version X.Y (default\: the cluster'\''s version + 1 minor)]:X.Y:_default' \
+'--timeout=[Give up waiting (exit 3) after this long (600, 90s, 45m, 2h); the cluster is left as it is]:DURATION:_default' \
+'--stall-after=[Explain what blocks the rotation once nothing has moved for this long]:DURATION:_default' \
+'--report=[Also write the report as JSON to FILE]:FILE:_files' \
 '--cluster=[EKS cluster name (default\: the current kube context, when it is named by the cluster ARN)]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, the profile'\''s region, or the kube context'\''s ARN)]:REGION:_default' \
 '--profile=[AWS profile from ~/.aws/config (default\: AWS_PROFILE)]:NAME:_default' \
@@ -79,8 +82,12 @@ _arguments "${_arguments_options[@]}" : \
 json\:"One JSON document (stable schema)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Human-readable tables"
 json\:"One JSON document (stable schema)"))' \
-'-y[Do not ask for confirmation]' \
-'--yes[Do not ask for confirmation]' \
+'-y[Do not ask for confirmation (required without a terminal)]' \
+'--yes[Do not ask for confirmation (required without a terminal)]' \
+'--dry-run[Show the preflight and the plan, then stop\: nothing is changed]' \
+'--ignore-preflight[Upgrade even though a preflight check FAILed]' \
+'--force[Pass EKS'\''s force flag (upgrade despite blocking upgrade-readiness insights)]' \
+'--no-rotation[Stop once the control plane runs the target (Auto Mode then replaces the nodes on its own)]' \
 '--no-color[Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)]' \
 '*-v[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
 '*--verbose[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
@@ -131,6 +138,7 @@ _arguments "${_arguments_options[@]}" : \
 json\:"One JSON document (stable schema)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Human-readable tables"
 json\:"One JSON document (stable schema)"))' \
+'--once[Print one snapshot once everything is listed, then exit]' \
 '--no-color[Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)]' \
 '*-v[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
 '*--verbose[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
@@ -142,6 +150,10 @@ json\:"One JSON document (stable schema)"))' \
 ;;
 (pods)
 _arguments "${_arguments_options[@]}" : \
+'(-A --all-namespaces)-n+[Only pods in this namespace]:NS:_default' \
+'(-A --all-namespaces)--namespace=[Only pods in this namespace]:NS:_default' \
+'-l+[Only pods matching this label selector (\`app=myapp,tier!=db\`)]:SELECTOR:_default' \
+'--selector=[Only pods matching this label selector (\`app=myapp,tier!=db\`)]:SELECTOR:_default' \
 '--cluster=[EKS cluster name (default\: the current kube context, when it is named by the cluster ARN)]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, the profile'\''s region, or the kube context'\''s ARN)]:REGION:_default' \
 '--profile=[AWS profile from ~/.aws/config (default\: AWS_PROFILE)]:NAME:_default' \
@@ -152,6 +164,9 @@ _arguments "${_arguments_options[@]}" : \
 json\:"One JSON document (stable schema)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Human-readable tables"
 json\:"One JSON document (stable schema)"))' \
+'-A[Pods in every namespace (the default)]' \
+'--all-namespaces[Pods in every namespace (the default)]' \
+'--once[Print one snapshot once everything is listed, then exit]' \
 '--no-color[Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)]' \
 '*-v[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
 '*--verbose[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
@@ -173,6 +188,7 @@ _arguments "${_arguments_options[@]}" : \
 json\:"One JSON document (stable schema)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Human-readable tables"
 json\:"One JSON document (stable schema)"))' \
+'--once[Print one snapshot once everything is listed, then exit]' \
 '--no-color[Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)]' \
 '*-v[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
 '*--verbose[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
@@ -184,6 +200,9 @@ json\:"One JSON document (stable schema)"))' \
 ;;
 (rotation)
 _arguments "${_arguments_options[@]}" : \
+'--to=[Target Kubernetes version X.Y (default\: the control plane'\''s, from the API server'\''s /version)]:X.Y:_default' \
+'--stall-after=[Explain what blocks the rotation once nothing has moved for this long (600, 90s, 45m, 2h)]:DURATION:_default' \
+'--timeout=[Give up (exit 3) after this long (600, 90s, 45m, 2h)]:DURATION:_default' \
 '--cluster=[EKS cluster name (default\: the current kube context, when it is named by the cluster ARN)]:NAME:_default' \
 '--region=[AWS region (default\: AWS_REGION, the profile'\''s region, or the kube context'\''s ARN)]:REGION:_default' \
 '--profile=[AWS profile from ~/.aws/config (default\: AWS_PROFILE)]:NAME:_default' \
@@ -194,6 +213,7 @@ _arguments "${_arguments_options[@]}" : \
 json\:"One JSON document (stable schema)"))' \
 '--output=[Output format]:OUTPUT:((table\:"Human-readable tables"
 json\:"One JSON document (stable schema)"))' \
+'--once[Print one snapshot once everything is listed, then exit]' \
 '--no-color[Never colour the output (colour is used only on a terminal, and never when NO_COLOR is set)]' \
 '*-v[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
 '*--verbose[More log lines on stderr (-v\: debug, -vv\: trace); credentials and tokens are never logged]' \
@@ -470,10 +490,10 @@ _eksauto__subcmd__help__subcmd__upgrade_commands() {
 (( $+functions[_eksauto__subcmd__help__subcmd__watch_commands] )) ||
 _eksauto__subcmd__help__subcmd__watch_commands() {
     local commands; commands=(
-'nodes:Nodes\: version, instance type, readiness, age' \
-'pods:Pods\: phase, node, restarts' \
-'pdb:PodDisruptionBudgets\: allowed disruptions' \
-'rotation:Node rotation after an upgrade\: progress, PDB compliance, what blocks it' \
+'nodes:Nodes\: status, version, type, NodePool, zone, pods, requests, age, expiry; NodePool budgets' \
+'pods:Pods\: phase, readiness, node and its version, age, restarts' \
+'pdb:PodDisruptionBudgets\: required, healthy, allowed, lowest healthy seen, violations' \
+'rotation:Node rotation to a version\: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout' \
     )
     _describe -t commands 'eksauto help watch commands' commands "$@"
 }
@@ -515,10 +535,10 @@ _eksauto__subcmd__upgrade_commands() {
 (( $+functions[_eksauto__subcmd__watch_commands] )) ||
 _eksauto__subcmd__watch_commands() {
     local commands; commands=(
-'nodes:Nodes\: version, instance type, readiness, age' \
-'pods:Pods\: phase, node, restarts' \
-'pdb:PodDisruptionBudgets\: allowed disruptions' \
-'rotation:Node rotation after an upgrade\: progress, PDB compliance, what blocks it' \
+'nodes:Nodes\: status, version, type, NodePool, zone, pods, requests, age, expiry; NodePool budgets' \
+'pods:Pods\: phase, readiness, node and its version, age, restarts' \
+'pdb:PodDisruptionBudgets\: required, healthy, allowed, lowest healthy seen, violations' \
+'rotation:Node rotation to a version\: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'eksauto watch commands' commands "$@"
@@ -526,10 +546,10 @@ _eksauto__subcmd__watch_commands() {
 (( $+functions[_eksauto__subcmd__watch__subcmd__help_commands] )) ||
 _eksauto__subcmd__watch__subcmd__help_commands() {
     local commands; commands=(
-'nodes:Nodes\: version, instance type, readiness, age' \
-'pods:Pods\: phase, node, restarts' \
-'pdb:PodDisruptionBudgets\: allowed disruptions' \
-'rotation:Node rotation after an upgrade\: progress, PDB compliance, what blocks it' \
+'nodes:Nodes\: status, version, type, NodePool, zone, pods, requests, age, expiry; NodePool budgets' \
+'pods:Pods\: phase, readiness, node and its version, age, restarts' \
+'pdb:PodDisruptionBudgets\: required, healthy, allowed, lowest healthy seen, violations' \
+'rotation:Node rotation to a version\: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'eksauto watch help commands' commands "$@"

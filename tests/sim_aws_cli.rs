@@ -896,7 +896,7 @@ async fn an_error_insight_blocks_the_update_unless_forced() {
             "--kubernetes-version",
             "1.32",
         ],
-        "InvalidRequestException",
+        "InvalidStateException",
     )
     .await;
     assert!(

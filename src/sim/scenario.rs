@@ -169,13 +169,18 @@ pub struct UpdateSpec {
     /// Makes every control-plane update end Failed with this error code.
     #[serde(default)]
     pub fail_with: Option<String>,
+    /// ERROR upgrade-readiness insights block an unforced update (InvalidStateException).
+    #[serde(default = "yes")]
+    pub enforce_insights: bool,
 }
+
 
 impl Default for UpdateSpec {
     fn default() -> Self {
         UpdateSpec {
             duration_seconds: default_update_duration(),
             fail_with: None,
+            enforce_insights: true,
         }
     }
 }
@@ -605,6 +610,7 @@ fn build_cluster(
         update_behaviour: UpdateBehaviour {
             duration_s: spec.update.duration_seconds,
             fail_with: spec.update.fail_with.clone(),
+            enforce_insights: spec.update.enforce_insights,
         },
         insights_refresh: None,
         tags: spec.tags.clone(),

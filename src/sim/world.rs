@@ -156,6 +156,9 @@ pub struct UpdateBehaviour {
     pub duration_s: u64,
     /// When set, the update ends Failed with this error code (e.g. "ClusterUnreachable").
     pub fail_with: Option<String>,
+    /// ERROR upgrade-readiness insights refuse an unforced update (InvalidStateException), as
+    /// when EKS enforces them; off, the update goes ahead.
+    pub enforce_insights: bool,
 }
 
 #[derive(Debug, Clone)]

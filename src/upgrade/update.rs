@@ -22,8 +22,8 @@ const VERSION_LAG: Duration = Duration::from_secs(300);
 /// What UpdateClusterVersion answered.
 pub enum Started {
     Update(UpdateFacts),
-    /// 400 InvalidStateException (or EKS's older InvalidRequestException about insights): blocking
-    /// readiness insights; the message as EKS gave it.
+    /// 400 InvalidStateException: blocking upgrade-readiness insights; the message as EKS gave
+    /// it.
     Blocked(String),
     /// ResourceInUseException: an update is already running.
     InUse(String),
@@ -68,12 +68,6 @@ pub async fn start(
         },
         Err(e) => match classify("UpdateClusterVersion", &aws.eks_endpoint, e) {
             AwsFailure::Service { code, message, .. } if code == "InvalidStateException" => {
-                Ok(Started::Blocked(message))
-            }
-            AwsFailure::Service { code, message, .. }
-                if code == "InvalidRequestException"
-                    && message.to_lowercase().contains("insight") =>
-            {
                 Ok(Started::Blocked(message))
             }
             AwsFailure::Service { code, message, .. } if code == "ResourceInUseException" => {

@@ -90,6 +90,7 @@ pub(crate) fn article_world() -> World {
         update_behaviour: UpdateBehaviour {
             duration_s: 480,
             fail_with: None,
+            enforce_insights: true,
         },
         insights_refresh: None,
         tags: BTreeMap::from([("team".to_string(), "platform".to_string())]),

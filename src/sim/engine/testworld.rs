@@ -51,6 +51,7 @@ pub fn world() -> World {
         update_behaviour: UpdateBehaviour {
             duration_s: 600,
             fail_with: None,
+            enforce_insights: true,
         },
         insights_refresh: None,
         tags: BTreeMap::new(),

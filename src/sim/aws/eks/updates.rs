@@ -93,7 +93,7 @@ pub fn update_version(world: &mut World, name: &str, req: &AwsRequest) -> Result
     if !catalog.is_empty() && offered.is_none() {
         return Err(unsupported());
     }
-    if !force {
+    if !force && cluster.update_behaviour.enforce_insights {
         let blocking: Vec<String> = cluster
             .insights
             .iter()
@@ -109,10 +109,10 @@ pub fn update_version(world: &mut World, name: &str, req: &AwsRequest) -> Result
         if !blocking.is_empty() {
             return Err(ApiError::new(
                 400,
-                "InvalidRequestException",
+                "InvalidStateException",
                 format!(
-                    "Upgrade to {target} is blocked by cluster insights in ERROR status: {}. \
-                     Resolve them, or use force to update anyway.",
+                    "Upgrade readiness issues detected for Kubernetes {target}: cluster insights in ERROR status: {}. \
+                     Resolve them, or pass the force flag to upgrade anyway.",
                     blocking.join(", ")
                 ),
             )
