@@ -48,7 +48,8 @@ pub fn parse_cli(s: &str) -> Result<Duration, String> {
     };
     match secs {
         Some(n) if n > 0 => Ok(Duration::from_secs(n)),
-        _ => Err(format!(
+        Some(_) => Err(format!("{s:?}: the duration must be longer than 0")),
+        None => Err(format!(
             "{s:?} is not a duration: use seconds (600) or units (90s, 45m, 2h)"
         )),
     }
@@ -121,10 +122,12 @@ mod tests {
         assert_eq!(parse_cli("90s"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_cli("45m"), Ok(Duration::from_secs(2700)));
         assert_eq!(parse_cli("2h"), Ok(Duration::from_secs(7200)));
-        for bad in ["", "0", "-5", "ten", "5x", "1.2.3s"] {
+        for bad in ["", "-5", "ten", "5x", "1.2.3s"] {
             let e = parse_cli(bad).unwrap_err();
             assert!(e.contains("not a duration"), "{bad}: {e}");
         }
+        assert!(parse_cli("0").unwrap_err().contains("longer than 0"));
+        assert!(parse_cli("0s").unwrap_err().contains("longer than 0"));
     }
 
     #[test]

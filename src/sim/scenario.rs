@@ -174,7 +174,6 @@ pub struct UpdateSpec {
     pub enforce_insights: bool,
 }
 
-
 impl Default for UpdateSpec {
     fn default() -> Self {
         UpdateSpec {

@@ -202,3 +202,85 @@ pub fn render(r: &Report) -> String {
     out.push('\n');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: i64) -> Timestamp {
+        Timestamp::from_second(1_733_990_000 + s).unwrap()
+    }
+
+    fn article_report() -> Report {
+        Report {
+            cluster: "interesting-funk-otter".into(),
+            from: "1.30".into(),
+            to: Minor::new(1, 31),
+            outcome: "done",
+            control_plane: Some(Span {
+                start: t(0),
+                end: Some(t(482)),
+            }),
+            nodes: Some(Span {
+                start: t(844),
+                end: Some(t(1206)),
+            }),
+            nodes_replaced: BTreeMap::from([("general-purpose".to_string(), 1)]),
+            pods_rescheduled: 10,
+            pdbs: vec![PdbOutcome {
+                name: "default/myapp".into(),
+                required: 8,
+                lowest_healthy: Some(8),
+                violations: vec![],
+            }],
+            blocked_seconds: 0,
+            complete: true,
+            errors: vec![],
+        }
+    }
+
+    #[test]
+    fn the_articles_report() {
+        let r = article_report();
+        let text = render(&r);
+        assert!(
+            text.starts_with("Upgrade of interesting-funk-otter 1.30 → 1.31 done in 20m6s"),
+            "{text}"
+        );
+        assert!(text.contains("(8m2s)"), "{text}");
+        assert!(
+            text.contains("1 replaced (general-purpose 1), 10 pods rescheduled"),
+            "{text}"
+        );
+        assert!(
+            text.contains("required 8 · lowest healthy 8 · violations 0"),
+            "{text}"
+        );
+        assert!(text.contains("blocked          never"), "{text}");
+        assert!(
+            text.ends_with("Every node runs v1.31; no PDB was violated.\n"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["nodesReplaced"]["general-purpose"], 1);
+        assert_eq!(json["pdbs"][0]["lowestHealthy"], 8);
+        assert_eq!(json["to"], "1.31");
+    }
+
+    #[test]
+    fn a_violation_is_named_with_its_time() {
+        let mut r = article_report();
+        r.pdbs[0].lowest_healthy = Some(7);
+        r.pdbs[0].violations.push(Violation {
+            start: t(900),
+            end: Some(t(901)),
+            lowest: 7,
+            required: 8,
+        });
+        assert!(r.violated());
+        let text = render(&r);
+        assert!(text.contains("violations 1"), "{text}");
+        assert!(text.contains("7 healthy of 8 required"), "{text}");
+        assert!(text.contains("but a PDB was violated"), "{text}");
+    }
+}
