@@ -17,6 +17,7 @@ use crate::version::Minor;
 
 /// One node row, as shown and as `--once -o json` prints it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NodeRow {
     pub name: String,
     pub status: &'static str,
@@ -38,6 +39,7 @@ pub struct NodeRow {
 
 /// One NodePool summary row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PoolRow {
     pub name: String,
     pub nodes: usize,

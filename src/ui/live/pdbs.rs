@@ -12,6 +12,7 @@ use crate::live::{Line, State};
 
 /// One PDB row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PdbRow {
     pub namespace: String,
     pub name: String,

@@ -11,6 +11,7 @@ use crate::live::{Kind, Line, State};
 
 /// One pod row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PodRow {
     pub namespace: String,
     pub name: String,

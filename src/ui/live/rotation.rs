@@ -27,6 +27,7 @@ pub fn bar(fraction: f64) -> String {
 
 /// The rotation as `--once -o json` prints it.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RotationSnapshot {
     pub target: String,
     pub nodes: usize,
@@ -40,6 +41,7 @@ pub struct RotationSnapshot {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OldNodeRow {
     pub name: String,
     pub version: String,
