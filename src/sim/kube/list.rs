@@ -297,9 +297,9 @@ pub async fn list(
         None => (None, (String::new(), String::new())),
     };
     let (items, more, rv, now) = {
-        let w = lock(shared);
+        let mut w = lock(shared);
         if let Some(rv) = token_rv {
-            if rv < w.kube.compacted_rv() {
+            if !w.kube.readable_at(t.res, rv) {
                 return Err(ApiError::new(
                     410,
                     "Expired",
@@ -341,6 +341,12 @@ pub async fn list(
                 (items, more, current)
             }
         };
+        // the next pages read this state, however much is written before they are asked for
+        if more {
+            let _ = w.kube.pin(t.res, rv);
+        } else if token_rv.is_some() {
+            w.kube.unpin(t.res, rv);
+        }
         (items, more, rv, w.now)
     };
     let cont = if more {
