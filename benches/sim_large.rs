@@ -46,16 +46,53 @@ fn continue_token(page: &[u8]) -> Option<String> {
     Some(text[start..start + end].to_string()).filter(|t| !t.is_empty())
 }
 
-/// Lists every pod 500 at a time over raw HTTP, as a reflector pages; returns the page count.
-async fn paged_pod_list(base: &str) -> usize {
+/// The status code of a raw HTTP response.
+fn status_code(response: &[u8]) -> u16 {
+    let head = String::from_utf8_lossy(&response[..response.len().min(32)]).to_string();
+    head.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// How a paged list went: the pages answered with 200, and the status that ended it early.
+struct Paged {
+    pages: usize,
+    failed: Option<u16>,
+}
+
+impl Paged {
+    fn describe(&self) -> String {
+        match self.failed {
+            None => format!("{} pages, complete", self.pages),
+            Some(code) => format!("failed after {} pages ({code})", self.pages),
+        }
+    }
+}
+
+/// Lists every pod 500 at a time over raw HTTP, as a reflector pages, to the end or to the first
+/// error.
+async fn paged_pod_list(base: &str) -> Paged {
     let mut pages = 0;
     let mut path = "/api/v1/pods?limit=500".to_string();
     loop {
         let page = raw_get(base, &path).await;
+        let code = status_code(&page);
+        if code != 200 {
+            return Paged {
+                pages,
+                failed: Some(code),
+            };
+        }
         pages += 1;
         match continue_token(&page) {
             Some(token) => path = format!("/api/v1/pods?limit=500&continue={token}"),
-            None => return pages,
+            None => {
+                return Paged {
+                    pages,
+                    failed: None,
+                }
+            }
         }
     }
 }
@@ -106,11 +143,11 @@ async fn main() {
     );
 
     let t = Instant::now();
-    let pages = paged_pod_list(&sim.kube_url).await;
+    let paged = paged_pod_list(&sim.kube_url).await;
     row(
         "paged pod list, 500 per page (raw HTTP, server side only)",
         t.elapsed(),
-        &format!("{pages} pages"),
+        &paged.describe(),
     );
 
     let config = kube::Config::from_custom_kubeconfig(
@@ -201,11 +238,11 @@ async fn rotation_storm(sim: &sim::SimHandle) {
         ),
     );
     let t = Instant::now();
-    let pages = paged_pod_list(&sim.kube_url).await;
+    let paged = paged_pod_list(&sim.kube_url).await;
     row(
         "paged pod list at 60x speed, 500 per page (raw HTTP)",
         t.elapsed(),
-        &format!("{pages} pages"),
+        &paged.describe(),
     );
     let mut delays = Vec::new();
     for i in 0..10 {

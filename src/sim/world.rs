@@ -3,6 +3,7 @@
 //! and the clock lock it briefly and never across an `.await`.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
@@ -15,12 +16,29 @@ use super::store::Store;
 /// The world, shared between the AWS server, the Kubernetes server and the clock.
 pub type Shared = Arc<Mutex<World>>;
 
+/// How many threads are waiting for a world's lock right now (any world of this process): a
+/// long engine phase lets them in between two of its steps (see `engine::hold`).
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
 /// Lock the shared world, recovering from a poisoned lock (a panicking handler must not take the
-/// whole emulator down with it).
+/// whole emulator down with it). The wait is counted, so a long engine phase knows to let it in.
 pub fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, World> {
+    WAITING.fetch_add(1, Ordering::SeqCst);
+    let guard = lock_uncounted(shared);
+    WAITING.fetch_sub(1, Ordering::SeqCst);
+    guard
+}
+
+/// `lock` without being counted as waiting: for the engine, which gives way rather than asks for it.
+pub fn lock_uncounted(shared: &Shared) -> std::sync::MutexGuard<'_, World> {
     shared
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Whether some thread waits for a world's lock.
+pub fn someone_waits() -> bool {
+    WAITING.load(Ordering::SeqCst) > 0
 }
 
 pub struct World {

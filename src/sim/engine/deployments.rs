@@ -15,7 +15,7 @@ use super::pods::{is_ready, is_terminal, is_terminating, node_name};
 use super::util::{
     controller_uid, fnv32a, name, namespace, owner_ref, safe_encode, set_condition, uid,
 };
-use super::Cx;
+use super::{Cx, Hold};
 use crate::sim::store::Res;
 use crate::sim::world::World;
 
@@ -32,26 +32,27 @@ fn replicas(obj: &Value) -> i64 {
 /// Events per object per tick beyond which the controllers stay quiet (large scale-ups).
 const EVENT_BURST: usize = 20;
 
-pub fn run(world: &mut World, _cx: &mut Cx) {
+pub fn run(world: &mut Hold, _cx: &mut Cx) {
     deployments(world);
     replicasets(world);
 }
 
 /// Objects of `res` grouped by the uid of their controlling owner.
-fn by_controller(world: &World, res: Res) -> HashMap<String, Vec<Arc<Value>>> {
+fn by_controller(world: &mut Hold, res: Res) -> HashMap<String, Vec<Arc<Value>>> {
     let mut owned: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
-    for obj in world.kube.iter(res) {
+    world.scan(res, |obj| {
         if let Some(o) = controller_uid(obj) {
             owned.entry(o.to_string()).or_default().push(obj.clone());
         }
-    }
+    });
     owned
 }
 
-fn deployments(world: &mut World) {
+fn deployments(world: &mut Hold) {
     let deps: Vec<Arc<Value>> = world.kube.iter(Res::Deployments).cloned().collect();
     let mut rs_by_owner = by_controller(world, Res::ReplicaSets);
     for d in deps {
+        world.breathe();
         let ns = namespace(&d).to_string();
         let want = replicas(&d);
         let hash = template_hash(&d["spec"]["template"]);
@@ -61,7 +62,8 @@ fn deployments(world: &mut World) {
             None => {
                 let revision = owned.len() + 1;
                 let rs = new_replicaset(&d, &rs_name, &hash, want, revision);
-                if world.kube.create(Res::ReplicaSets, rs, world.now).is_ok() {
+                let now = world.now;
+                if world.kube.create(Res::ReplicaSets, rs, now).is_ok() {
                     let msg = format!("Scaled up replica set {rs_name} from 0 to {want}");
                     events::emit(
                         world,
@@ -254,10 +256,11 @@ fn deployment_status(world: &mut World, d: &Value, rs_name: &str) {
     });
 }
 
-fn replicasets(world: &mut World) {
+fn replicasets(world: &mut Hold) {
     let sets: Vec<Arc<Value>> = world.kube.iter(Res::ReplicaSets).cloned().collect();
     let mut pods_by_owner = by_controller(world, Res::Pods);
     for rs in sets {
+        world.breathe();
         let ns = namespace(&rs).to_string();
         let want = replicas(&rs);
         let owned = pods_by_owner.remove(uid(&rs)).unwrap_or_default();
@@ -270,7 +273,8 @@ fn replicasets(world: &mut World) {
             let mut created = 0usize;
             for _ in have..want {
                 let pod = new_pod(&rs);
-                if let Ok(p) = world.kube.create(Res::Pods, pod, world.now) {
+                let now = world.now;
+                if let Ok(p) = world.kube.create(Res::Pods, pod, now) {
                     if created < EVENT_BURST {
                         let msg = format!("Created pod: {}", name(&p));
                         events::emit(
@@ -352,6 +356,7 @@ fn replicasets(world: &mut World) {
         .map(|p| (namespace(&p).to_string(), name(&p).to_string()))
         .collect();
     for (ns, n) in orphans {
+        world.breathe();
         super::evict::delete_pod(world, &ns, &n, None);
     }
 }

@@ -24,7 +24,7 @@ use super::util::{
     annotation, condition, condition_since, condition_true, created, deletion, go_duration, labels,
     name, namespace, plus, remove_condition, secs_between, selector_matches, set_condition,
 };
-use super::Cx;
+use super::{Cx, Hold};
 use crate::sim::store::Res;
 use crate::sim::world::World;
 
@@ -33,13 +33,14 @@ pub const DO_NOT_DISRUPT: &str = "karpenter.sh/do-not-disrupt";
 const REPLACEMENT: &str = "replacement nodeclaim/";
 
 /// Marks (or clears) Drifted on claims whose node's minor differs from the cluster's.
-pub fn mark_drift(world: &mut World, _cx: &mut Cx) {
+pub fn mark_drift(world: &mut Hold, _cx: &mut Cx) {
     let Some(cluster_version) = world.kube_cluster().map(|c| c.version.clone()) else {
         return;
     };
     let now = world.now;
     let all: Vec<Arc<Value>> = world.kube.iter(Res::NodeClaims).cloned().collect();
     for c in all {
+        world.breathe();
         if deletion(&c).is_some() {
             continue;
         }
@@ -70,16 +71,16 @@ pub fn mark_drift(world: &mut World, _cx: &mut Cx) {
 }
 
 /// Non-daemon, non-terminal pods bound to each node.
-fn pods_by_node(world: &World) -> BTreeMap<String, Vec<Arc<Value>>> {
+fn pods_by_node(world: &mut Hold) -> BTreeMap<String, Vec<Arc<Value>>> {
     let mut m: BTreeMap<String, Vec<Arc<Value>>> = BTreeMap::new();
-    for p in world.kube.iter(Res::Pods) {
+    world.scan(Res::Pods, |p| {
         if is_daemon(p) || is_terminal(p) {
-            continue;
+            return;
         }
         if let Some(n) = node_name(p) {
             m.entry(n.to_string()).or_default().push(p.clone());
         }
-    }
+    });
     m
 }
 
@@ -201,7 +202,7 @@ fn expired_at(claim: &Value, pool: Option<&Arc<Value>>) -> Option<Timestamp> {
     expire_after(claim, pool).map(|s| plus(created(claim), s))
 }
 
-pub fn run(world: &mut World, cx: &mut Cx) {
+pub fn run(world: &mut Hold, cx: &mut Cx) {
     let claims_all: Vec<Arc<Value>> = world.kube.iter(Res::NodeClaims).cloned().collect();
     if claims_all.is_empty() {
         return;
@@ -226,6 +227,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
     let empty: Vec<Arc<Value>> = Vec::new();
     // 1. disruptions under way
     for c in claims_all.iter() {
+        world.breathe();
         if deletion(c).is_some() {
             continue;
         }
@@ -278,6 +280,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
     }
     candidates.sort_by(|a, b| (a.0, a.1, a.2, &a.3).cmp(&(b.0, b.1, b.2, &b.3)));
     for (not_expired, _, _, _, c) in candidates {
+        world.breathe();
         let reason = if not_expired {
             Reason::Drifted
         } else {

@@ -19,7 +19,8 @@ use super::util::{
     controller_ref, labels, name, namespace, plus, selector_matches, str_at, ts, uid,
 };
 use crate::sim::store::{Res, Store};
-use crate::sim::world::World;
+
+use super::Hold;
 
 /// How long an evicted pod may stay in `disruptedPods` before its deletion is no longer expected.
 const DELETION_TIMEOUT_S: i64 = 120;
@@ -244,7 +245,7 @@ pub fn write_fail_safe(pdb: &mut Value, why: &str, now: &str) {
 
 /// Recomputes every PDB's status; writes only those that changed. Each namespace's pods are read
 /// once and checked against that namespace's budgets.
-pub fn run(world: &mut World) {
+pub fn run(world: &mut Hold) {
     let pdbs: Vec<Arc<Value>> = world
         .kube
         .iter(Res::PodDisruptionBudgets)
@@ -260,6 +261,7 @@ pub fn run(world: &mut World) {
     }
     let mut selected: Vec<Vec<Arc<Value>>> = vec![Vec::new(); pdbs.len()];
     for (ns, idx) in &by_ns {
+        world.breathe();
         for pod in world.kube.list(Res::Pods, Some(ns)) {
             let Some(pod_labels) = pod["metadata"]["labels"].as_object() else {
                 // only an empty selector selects a pod without labels
@@ -286,6 +288,7 @@ pub fn run(world: &mut World) {
         }
     }
     for (pdb, pods) in pdbs.into_iter().zip(selected) {
+        world.breathe();
         let ns = namespace(&pdb).to_string();
         // evictions the controller no longer expects to see through: the pod is terminating or
         // gone, or its deletion is overdue

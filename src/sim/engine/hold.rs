@@ -1,0 +1,123 @@
+//! The world as an engine phase holds it. Under the manual clock a tick borrows the world for its
+//! whole length; at `--speed` each phase locks it itself, and `breathe`, called between two steps
+//! of a phase's work, hands the lock to the API requests waiting for it and takes it back once they
+//! are in. So a phase that writes thousands of objects delays a request by one step, not by the
+//! whole phase, as a real API server answers while its controllers work.
+//!
+//! Controllers treat what they read before a `breathe` as an informer's cache: it may be a step
+//! old, and every write goes through the store, which has the current object.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::sim::store::{Key, Res};
+use crate::sim::world::{lock_uncounted, someone_waits, Shared, World};
+
+/// How long the engine waits, at most, for the requests it let in to take the lock.
+const GIVE_WAY_FOR: Duration = Duration::from_millis(2);
+
+pub struct Hold<'a> {
+    inner: Inner<'a>,
+}
+
+enum Inner<'a> {
+    Borrowed(&'a mut World),
+    Locked {
+        shared: &'a Shared,
+        guard: Option<MutexGuard<'a, World>>,
+    },
+}
+
+impl<'a> Hold<'a> {
+    /// The whole tick under one borrow: `breathe` does nothing (manual clock, tests).
+    pub fn borrowed(world: &'a mut World) -> Self {
+        Hold {
+            inner: Inner::Borrowed(world),
+        }
+    }
+
+    /// The phase locks the world now and gives way to waiting requests on `breathe`.
+    pub fn locked(shared: &'a Shared) -> Self {
+        Hold {
+            inner: Inner::Locked {
+                shared,
+                guard: Some(lock_uncounted(shared)),
+            },
+        }
+    }
+
+    /// Lets the requests waiting for the world in, then takes it back. Cheap when nobody waits:
+    /// call it between any two steps of a long loop.
+    pub fn breathe(&mut self) {
+        let Inner::Locked { shared, guard } = &mut self.inner else {
+            return;
+        };
+        if !someone_waits() {
+            return;
+        }
+        *guard = None;
+        give_way();
+        *guard = Some(lock_uncounted(shared));
+    }
+}
+
+/// Waits (briefly) until the threads waiting for a lock have taken it: a std mutex is not fair,
+/// and the engine would otherwise take it straight back.
+pub fn give_way() {
+    let started = Instant::now();
+    while someone_waits() && started.elapsed() < GIVE_WAY_FOR {
+        std::thread::yield_now();
+    }
+}
+
+impl Deref for Hold<'_> {
+    type Target = World;
+
+    fn deref(&self) -> &World {
+        match &self.inner {
+            Inner::Borrowed(w) => w,
+            Inner::Locked { guard, .. } => guard.as_ref().expect("held between breaths"),
+        }
+    }
+}
+
+impl DerefMut for Hold<'_> {
+    fn deref_mut(&mut self) -> &mut World {
+        match &mut self.inner {
+            Inner::Borrowed(w) => w,
+            Inner::Locked { guard, .. } => guard.as_mut().expect("held between breaths"),
+        }
+    }
+}
+
+impl Hold<'_> {
+    /// Every object of `res` in key order, handed out in chunks with a `breathe` between two: a
+    /// full scan of 100,000 pods does not keep requests waiting. Objects written by a request
+    /// during the scan are seen as they are when their chunk is read.
+    pub fn scan(&mut self, res: Res, mut each: impl FnMut(&Arc<Value>)) {
+        const CHUNK: usize = 4096;
+        let mut after: Key = (String::new(), String::new());
+        loop {
+            let chunk = self.kube.list_after(res, &after, CHUNK);
+            for obj in &chunk {
+                each(obj);
+            }
+            match chunk.last() {
+                Some(last) if chunk.len() == CHUNK => {
+                    after = (
+                        last["metadata"]["namespace"]
+                            .as_str()
+                            .unwrap_or("")
+                            .to_string(),
+                        last["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                    );
+                    self.breathe();
+                }
+                _ => return,
+            }
+        }
+    }
+}
