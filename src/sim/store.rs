@@ -1,8 +1,9 @@
 //! The emulator's Kubernetes object store: objects as JSON (`Arc<Value>`, shared with the watch log),
 //! one global resourceVersion counter as etcd has, a bounded log of watch events (older ones are
 //! compacted away, which is what makes `410 Gone` real), a broadcast channel for live watchers,
-//! and the snapshots paged lists read from (`pins`: a continue token stays good for 5 minutes, as
-//! on a real API server, however fast the log turns over).
+//! the snapshots paged lists read from (`pins`: a continue token stays good for 5 minutes, as
+//! on a real API server, however fast the log turns over), and an index of the pods' facts and
+//! labels that controllers filter pods by (`podindex`).
 //!
 //! The store knows metadata (names, uids, resourceVersion, generation) and nothing about what the
 //! objects mean: behaviour lives in `sim::engine`, HTTP in `sim::kube`.
@@ -16,6 +17,7 @@ use serde_json::{json, Value};
 use tokio::sync::broadcast;
 
 use super::pins::{Before, Pins};
+use super::podindex::PodIndex;
 use super::world::{rfc3339, Rng};
 
 pub use super::kinds::{Res, ResInfo};
@@ -82,6 +84,7 @@ pub struct Store {
     tx: broadcast::Sender<Arc<WatchEvent>>,
     rng: Rng,
     pins: Pins,
+    pods: PodIndex,
 }
 
 impl Store {
@@ -98,6 +101,7 @@ impl Store {
             tx,
             rng: Rng::new(seed),
             pins: Pins::default(),
+            pods: PodIndex::default(),
         }
     }
 
@@ -117,6 +121,11 @@ impl Store {
         self.compacted_rv = self.rv;
         self.log.clear();
         self.pins.clear();
+    }
+
+    /// The pods' facts and labels, kept with every write.
+    pub fn pods(&self) -> &PodIndex {
+        &self.pods
     }
 
     /// Whether the state of `res` at `rv` can still be read (a pin holds it, or the log reaches
@@ -312,6 +321,9 @@ impl Store {
         meta["creationTimestamp"] = json!(rfc3339(now));
         let obj = Arc::new(obj);
         self.pins.note(res, &key, &None);
+        if res == Res::Pods {
+            self.pods.write(&key, Some(&obj));
+        }
         self.tables[res.index()].insert(key, obj.clone());
         self.emit(res, EventType::Added, obj.clone(), None);
         Ok(obj)
@@ -349,6 +361,9 @@ impl Store {
         let next = Arc::new(next);
         let previous = Some(current);
         self.pins.note(res, &key, &previous);
+        if res == Res::Pods {
+            self.pods.write(&key, Some(&next));
+        }
         self.tables[res.index()].insert(key, next.clone());
         self.emit(res, EventType::Modified, next.clone(), previous);
         Some(next)
@@ -359,6 +374,9 @@ impl Store {
         let key = (namespace.to_string(), name.to_string());
         let removed = self.tables[res.index()].remove(&key)?;
         self.pins.note(res, &key, &Some(removed.clone()));
+        if res == Res::Pods {
+            self.pods.write(&key, None);
+        }
         self.rv += 1;
         let mut last = (*removed).clone();
         last["metadata"]["resourceVersion"] = json!(self.rv.to_string());

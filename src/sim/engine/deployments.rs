@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::events::{self, NORMAL};
-use super::pods::{is_ready, is_terminal, is_terminating, node_name};
+use super::pods::{is_ready, is_terminating, node_name};
 use super::util::{
     controller_uid, fnv32a, name, namespace, owner_ref, safe_encode, set_condition, uid,
 };
@@ -38,13 +38,41 @@ pub fn run(world: &mut Hold, _cx: &mut Cx) {
 }
 
 /// Objects of `res` grouped by the uid of their controlling owner.
-fn by_controller(world: &mut Hold, res: Res) -> HashMap<String, Vec<Arc<Value>>> {
+fn by_controller(world: &World, res: Res) -> HashMap<String, Vec<Arc<Value>>> {
     let mut owned: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
-    world.scan(res, |obj| {
+    for obj in world.kube.iter(res) {
         if let Some(o) = controller_uid(obj) {
             owned.entry(o.to_string()).or_default().push(obj.clone());
         }
-    });
+    }
+    owned
+}
+
+/// A pod as its ReplicaSet counts it.
+struct Owned {
+    pod: Arc<Value>,
+    /// Neither terminating nor finished.
+    active: bool,
+    ready: bool,
+}
+
+/// Pods grouped by the uid of their controlling owner, read from the store's pod index.
+fn pods_by_controller(world: &World) -> HashMap<String, Vec<Owned>> {
+    let mut owned: HashMap<String, Vec<Owned>> = HashMap::new();
+    for (p, f) in world.kube.pods().iter() {
+        let Some(o) = &f.owner_uid else { continue };
+        let pod = Owned {
+            pod: p.clone(),
+            active: !f.terminating && !f.terminal,
+            ready: f.ready,
+        };
+        match owned.get_mut(o.as_str()) {
+            Some(list) => list.push(pod),
+            None => {
+                owned.insert(o.clone(), vec![pod]);
+            }
+        }
+    }
     owned
 }
 
@@ -258,15 +286,17 @@ fn deployment_status(world: &mut World, d: &Value, rs_name: &str) {
 
 fn replicasets(world: &mut Hold) {
     let sets: Vec<Arc<Value>> = world.kube.iter(Res::ReplicaSets).cloned().collect();
-    let mut pods_by_owner = by_controller(world, Res::Pods);
+    let mut pods_by_owner = pods_by_controller(world);
     for rs in sets {
         world.breathe();
         let ns = namespace(&rs).to_string();
         let want = replicas(&rs);
         let owned = pods_by_owner.remove(uid(&rs)).unwrap_or_default();
+        let ready_before = owned.iter().filter(|p| p.active && p.ready).count() as i64;
         let mut active: Vec<Arc<Value>> = owned
             .into_iter()
-            .filter(|p| !is_terminating(p) && !is_terminal(p))
+            .filter(|p| p.active)
+            .map(|p| p.pod)
             .collect();
         let have = active.len() as i64;
         if have < want {
@@ -316,17 +346,17 @@ fn replicasets(world: &mut Hold) {
                 }
             }
         }
-        let current: Vec<Arc<Value>> = if have == want {
-            active
+        let (total, ready) = if have == want {
+            (have, ready_before)
         } else {
-            active
+            let current: Vec<Arc<Value>> = active
                 .iter()
                 .filter_map(|p| world.kube.get(Res::Pods, &ns, name(p)))
                 .filter(|p| !is_terminating(p))
-                .collect()
+                .collect();
+            let ready = current.iter().filter(|p| is_ready(p)).count() as i64;
+            (current.len() as i64, ready)
         };
-        let ready = current.iter().filter(|p| is_ready(p)).count() as i64;
-        let total = current.len() as i64;
         let generation = rs["metadata"]["generation"].clone();
         let mut st = json!({
             "replicas": total,
@@ -352,6 +382,7 @@ fn replicasets(world: &mut Hold) {
     let orphans: Vec<(String, String)> = pods_by_owner
         .into_values()
         .flatten()
+        .map(|p| p.pod)
         .filter(|p| super::util::controller_kind(p) == Some("ReplicaSet") && !is_terminating(p))
         .map(|p| (namespace(&p).to_string(), name(&p).to_string()))
         .collect();

@@ -18,7 +18,7 @@ use super::budgets::{self, Reason};
 use super::claims::{self, pool_name};
 use super::events::{self, NORMAL, WARNING};
 use super::nodes::node_ready;
-use super::pods::{is_daemon, is_terminal, is_terminating, node_name};
+use super::pods::is_terminating;
 use super::provisioner::launch_for;
 use super::util::{
     annotation, condition, condition_since, condition_true, created, deletion, go_duration, labels,
@@ -71,16 +71,21 @@ pub fn mark_drift(world: &mut Hold, _cx: &mut Cx) {
 }
 
 /// Non-daemon, non-terminal pods bound to each node.
-fn pods_by_node(world: &mut Hold) -> BTreeMap<String, Vec<Arc<Value>>> {
+fn pods_by_node(world: &World) -> BTreeMap<String, Vec<Arc<Value>>> {
     let mut m: BTreeMap<String, Vec<Arc<Value>>> = BTreeMap::new();
-    world.scan(Res::Pods, |p| {
-        if is_daemon(p) || is_terminal(p) {
-            return;
+    for (p, f) in world.kube.pods().iter() {
+        if f.daemon || f.terminal {
+            continue;
         }
-        if let Some(n) = node_name(p) {
-            m.entry(n.to_string()).or_default().push(p.clone());
+        if let Some(n) = &f.node {
+            match m.get_mut(n.as_str()) {
+                Some(list) => list.push(p.clone()),
+                None => {
+                    m.insert(n.clone(), vec![p.clone()]);
+                }
+            }
         }
-    });
+    }
     m
 }
 

@@ -17,7 +17,6 @@ use super::claims::{self, pool_name};
 use super::disruption::{pool_counts, taint_disrupted, terminate, DO_NOT_DISRUPT};
 use super::events::{self, NORMAL};
 use super::nodes::node_ready;
-use super::pods::{is_daemon, is_terminal, is_terminating, node_name};
 use super::util::{
     annotation, condition, condition_since, deletion, go_duration, name, plus, remove_condition,
     set_condition,
@@ -59,14 +58,19 @@ pub fn run(world: &mut Hold, cx: &mut Cx) {
         return;
     }
     let mut busy: BTreeMap<String, usize> = BTreeMap::new();
-    world.scan(Res::Pods, |p| {
-        if is_daemon(p) || is_terminal(p) || is_terminating(p) {
-            return;
+    for (_, f) in world.kube.pods().iter() {
+        if f.daemon || f.terminal || f.terminating {
+            continue;
         }
-        if let Some(n) = node_name(p) {
-            *busy.entry(n.to_string()).or_default() += 1;
+        if let Some(n) = &f.node {
+            match busy.get_mut(n.as_str()) {
+                Some(count) => *count += 1,
+                None => {
+                    busy.insert(n.clone(), 1);
+                }
+            }
         }
-    });
+    }
     let pools = claims::pools(world);
     let mut counts = pool_counts(world);
     for c in claims_all {

@@ -112,10 +112,10 @@ pub fn cap(world: &mut World) {
         return;
     }
     let mut all: Vec<Arc<Value>> = world.kube.iter(Res::Events).cloned().collect();
-    all.sort_by(|a, b| {
-        let t = |e: &Value| e["lastTimestamp"].as_str().unwrap_or("").to_string();
-        t(a).cmp(&t(b)).then_with(|| name(a).cmp(name(b)))
-    });
+    fn last(e: &Value) -> &str {
+        e["lastTimestamp"].as_str().unwrap_or("")
+    }
+    all.sort_by(|a, b| last(a).cmp(last(b)).then_with(|| name(a).cmp(name(b))));
     for e in all.iter().take(n - CAP) {
         world.kube.delete(Res::Events, namespace(e), name(e));
     }

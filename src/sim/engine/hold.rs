@@ -8,12 +8,9 @@
 //! old, and every write goes through the store, which has the current object.
 
 use std::ops::{Deref, DerefMut};
-use std::sync::{Arc, MutexGuard};
+use std::sync::MutexGuard;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
-use crate::sim::store::{Key, Res};
 use crate::sim::world::{lock_uncounted, someone_waits, Shared, World};
 
 /// How long the engine waits, at most, for the requests it let in to take the lock.
@@ -89,35 +86,6 @@ impl DerefMut for Hold<'_> {
         match &mut self.inner {
             Inner::Borrowed(w) => w,
             Inner::Locked { guard, .. } => guard.as_mut().expect("held between breaths"),
-        }
-    }
-}
-
-impl Hold<'_> {
-    /// Every object of `res` in key order, handed out in chunks with a `breathe` between two: a
-    /// full scan of 100,000 pods does not keep requests waiting. Objects written by a request
-    /// during the scan are seen as they are when their chunk is read.
-    pub fn scan(&mut self, res: Res, mut each: impl FnMut(&Arc<Value>)) {
-        const CHUNK: usize = 4096;
-        let mut after: Key = (String::new(), String::new());
-        loop {
-            let chunk = self.kube.list_after(res, &after, CHUNK);
-            for obj in &chunk {
-                each(obj);
-            }
-            match chunk.last() {
-                Some(last) if chunk.len() == CHUNK => {
-                    after = (
-                        last["metadata"]["namespace"]
-                            .as_str()
-                            .unwrap_or("")
-                            .to_string(),
-                        last["metadata"]["name"].as_str().unwrap_or("").to_string(),
-                    );
-                    self.breathe();
-                }
-                _ => return,
-            }
         }
     }
 }

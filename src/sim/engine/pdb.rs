@@ -262,26 +262,28 @@ pub fn run(world: &mut Hold) {
     let mut selected: Vec<Vec<Arc<Value>>> = vec![Vec::new(); pdbs.len()];
     for (ns, idx) in &by_ns {
         world.breathe();
-        for pod in world.kube.list(Res::Pods, Some(ns)) {
-            let Some(pod_labels) = pod["metadata"]["labels"].as_object() else {
-                // only an empty selector selects a pod without labels
-                for &i in idx {
-                    if selector_matches(&pdbs[i]["spec"]["selector"], &Default::default()) {
-                        selected[i].push(pod.clone());
+        // a budget with matchLabels selects among the pods carrying its rarest label (from the
+        // store's index); the others look at every pod of the namespace
+        let mut scanned = Vec::new();
+        for &i in idx {
+            let sel = &pdbs[i]["spec"]["selector"];
+            match rarest_label(&world.kube, ns, sel) {
+                Some(candidates) => {
+                    for pod in candidates {
+                        if selects(sel, &pod) {
+                            selected[i].push(pod);
+                        }
                     }
                 }
-                continue;
-            };
-            for &i in idx {
-                let sel = &pdbs[i]["spec"]["selector"];
-                // cheap reject on matchLabels before building a label map
-                let quick_no = sel["matchLabels"]
-                    .as_object()
-                    .is_some_and(|ml| ml.iter().any(|(k, v)| pod_labels.get(k) != Some(v)));
-                if quick_no {
-                    continue;
-                }
-                if sel["matchExpressions"].is_null() || selector_matches(sel, &labels(&pod)) {
+                None => scanned.push(i),
+            }
+        }
+        if scanned.is_empty() {
+            continue;
+        }
+        for pod in world.kube.list(Res::Pods, Some(ns)) {
+            for &i in &scanned {
+                if selects(&pdbs[i]["spec"]["selector"], &pod) {
                     selected[i].push(pod.clone());
                 }
             }
@@ -340,6 +342,33 @@ pub fn run(world: &mut Hold) {
             events::emit_once(world, &pdb, WARNING, reason, &msg, "controllermanager");
         }
     }
+}
+
+/// The pods of `ns` carrying the matchLabels pair of `sel` that the fewest pods carry; `None`
+/// when the selector has no matchLabels (or one that is not a string).
+fn rarest_label(store: &Store, ns: &str, sel: &Value) -> Option<Vec<Arc<Value>>> {
+    let ml = sel["matchLabels"].as_object()?;
+    let mut best: Option<(usize, &str, &str)> = None;
+    for (k, v) in ml {
+        let v = v.as_str()?;
+        let n = store.pods().count_labelled(ns, k, v);
+        if best.is_none_or(|(m, _, _)| n < m) {
+            best = Some((n, k, v));
+        }
+    }
+    let (_, k, v) = best?;
+    Some(store.pods().labelled(ns, k, v))
+}
+
+/// Whether `sel` selects a pod that has labels (the namespace scan's test, below).
+fn selects(sel: &Value, pod: &Value) -> bool {
+    let Some(pod_labels) = pod["metadata"]["labels"].as_object() else {
+        return selector_matches(sel, &Default::default());
+    };
+    let quick_no = sel["matchLabels"]
+        .as_object()
+        .is_some_and(|ml| ml.iter().any(|(k, v)| pod_labels.get(k) != Some(v)));
+    !quick_no && (sel["matchExpressions"].is_null() || selector_matches(sel, &labels(pod)))
 }
 
 /// A label selector as the controller prints it in messages (Go's `%v` of the struct).

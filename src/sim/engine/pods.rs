@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 use super::catalog::Resources;
 use super::events::{self, NORMAL};
 use super::util::{
-    bytes, condition_since, condition_true, controller_kind, cpu_milli, deletion, fnv64a, name,
-    namespace, plus, str_at,
+    bytes, condition_since, condition_true, controller_kind, cpu_milli, fnv64a, name, namespace,
+    plus, str_at,
 };
 use super::{Cx, Hold};
 use crate::sim::store::Res;
@@ -95,21 +95,21 @@ pub fn run(world: &mut Hold, cx: &mut Cx) {
         .collect();
     let mut finish = Vec::new();
     let mut orphaned = Vec::new();
-    world.scan(Res::Pods, |p| {
-        if let Some(at) = deletion(p) {
+    for (p, f) in world.kube.pods().iter() {
+        if let Some(at) = f.deletion {
             if cx.now >= at {
                 finish.push(p.clone());
             } else {
                 cx.due_at(at);
             }
-            return;
+            continue;
         }
-        if let Some(n) = node_name(p) {
+        if let Some(n) = &f.node {
             if !nodes.contains(n) {
                 orphaned.push(p.clone());
             }
         }
-    });
+    }
     let now = world.now_rfc3339();
     for p in finish {
         world.breathe();
@@ -199,15 +199,15 @@ pub fn start_containers(world: &mut Hold, cx: &mut Cx) {
     let start = world.timings.container_start_s as i64;
     let mut creating: Vec<Arc<Value>> = Vec::new();
     let mut running: Vec<Arc<Value>> = Vec::new();
-    world.scan(Res::Pods, |p| {
-        if is_terminating(p) || is_terminal(p) || is_ready(p) {
-            return;
+    for (p, f) in world.kube.pods().iter() {
+        if f.terminating || f.terminal || f.ready {
+            continue;
         }
-        let Some(node) = node_name(p).and_then(|n| nodes.get(n)) else {
-            return;
+        let Some(node) = f.node.as_ref().and_then(|n| nodes.get(n)) else {
+            continue;
         };
         if !node.ready {
-            return;
+            continue;
         }
         if p["status"]["containerStatuses"].is_null() {
             creating.push(p.clone());
@@ -220,7 +220,7 @@ pub fn start_containers(world: &mut Hold, cx: &mut Cx) {
         } else {
             cx.due_at(at);
         }
-    });
+    }
     let now = world.now_rfc3339();
     for p in &creating {
         world.breathe();

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::catalog::Resources;
 use super::events::{self, NORMAL, WARNING};
 use super::nodes::node_ready;
-use super::pods::{is_terminal, is_terminating, node_name, requests};
+use super::pods::{is_terminating, node_name, requests};
 use super::util::{
     bytes, condition, cpu_milli, created, expression_matches, name, namespace, set_condition,
 };
@@ -113,30 +113,32 @@ pub fn allocatable(node: &Value) -> Resources {
 }
 
 /// Requests of pods bound to each node (terminal pods hold nothing; terminating ones still do).
-pub fn used_by_node(world: &mut Hold) -> HashMap<String, Resources> {
+pub fn used_by_node(world: &World) -> HashMap<String, Resources> {
     let mut used: HashMap<String, Resources> = HashMap::new();
-    world.scan(Res::Pods, |p| {
-        if is_terminal(p) {
-            return;
+    for (_, f) in world.kube.pods().iter() {
+        if f.terminal {
+            continue;
         }
-        if let Some(n) = node_name(p) {
-            used.entry(n.to_string()).or_default().add(&requests(p));
+        if let Some(n) = &f.node {
+            match used.get_mut(n.as_str()) {
+                Some(u) => u.add(&f.requests),
+                None => {
+                    used.insert(n.clone(), f.requests);
+                }
+            }
         }
-    });
+    }
     used
 }
 
 /// Binds what it can; returns the pods that fit on no node.
 pub fn run(world: &mut Hold, cx: &mut Cx) -> Vec<Arc<Value>> {
     let mut pending: Vec<Arc<Value>> = Vec::new();
-    world.scan(Res::Pods, |p| {
-        let mine = p["spec"]["schedulerName"]
-            .as_str()
-            .is_none_or(|s| s == "default-scheduler");
-        if mine && node_name(p).is_none() && !is_terminating(p) && !is_terminal(p) {
+    for (p, f) in world.kube.pods().iter() {
+        if f.default_scheduler && f.node.is_none() && !f.terminating && !f.terminal {
             pending.push(p.clone());
         }
-    });
+    }
     if pending.is_empty() {
         return Vec::new();
     }
