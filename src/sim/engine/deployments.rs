@@ -302,6 +302,7 @@ fn replicasets(world: &mut Hold) {
         if have < want {
             let mut created = 0usize;
             for _ in have..want {
+                world.breathe();
                 let pod = new_pod(&rs);
                 let now = world.now;
                 if let Ok(p) = world.kube.create(Res::Pods, pod, now) {
@@ -332,6 +333,7 @@ fn replicasets(world: &mut Hold) {
             let excess = (have - want) as usize;
             let doomed: Vec<Arc<Value>> = active.drain(..excess).collect();
             for (i, p) in doomed.iter().enumerate() {
+                world.breathe();
                 super::evict::delete_pod(world, &ns, name(p), None);
                 if i < EVENT_BURST {
                     let msg = format!("Deleted pod: {}", name(p));

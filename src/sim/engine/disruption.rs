@@ -387,7 +387,7 @@ fn start(
 }
 
 fn progress(
-    world: &mut World,
+    world: &mut Hold,
     cx: &mut Cx,
     claim: &Value,
     reason: &Value,
@@ -481,6 +481,7 @@ fn progress(
     let mut waiting = 0;
     let mut blocked_by_annotation = None;
     for p in &live {
+        world.breathe();
         if out_of_time {
             super::evict::delete_pod(world, namespace(p), name(p), None);
             continue;

@@ -266,11 +266,13 @@ fn snapshot_page(
         return Ok((current, more_current));
     }
     use std::ops::Bound::{Excluded, Unbounded};
+    // in key order, so the first `limit + 1` are all the merge can use
     let earlier = overlay
         .range((Excluded(start), Unbounded))
         .filter(|((ns, _), _)| namespace.is_none_or(|n| n == ns))
         .filter_map(|(_, v)| v.clone())
-        .filter(|o| sel.matches(o));
+        .filter(|o| sel.matches(o))
+        .take(limit.saturating_add(1));
     let mut merged: Vec<Arc<Value>> = current.into_iter().chain(earlier).collect();
     merged.sort_by_key(|o| key_of(o));
     let more = more_current || merged.len() > limit;
