@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::engine::catalog::Resources;
 use super::engine::pods::{is_daemon, is_ready, is_terminal, is_terminating, node_name, requests};
-use super::engine::util::{controller_kind, controller_uid, deletion};
+use super::engine::util::{controller_uid, deletion};
 
 /// Key of a pod: (namespace, name).
 type Key = (String, String);
@@ -22,9 +22,8 @@ type Key = (String, String);
 pub struct Facts {
     /// `spec.nodeName` (unset when empty).
     pub node: Option<String>,
-    /// The uid and kind of the controlling owner reference.
+    /// The uid of the controlling owner reference.
     pub owner_uid: Option<String>,
-    pub owner_kind: Option<String>,
     /// `metadata.deletionTimestamp` is set; `deletion` is its time when it parses.
     pub terminating: bool,
     pub deletion: Option<Timestamp>,
@@ -45,7 +44,6 @@ impl Facts {
         Facts {
             node: node_name(pod).map(str::to_string),
             owner_uid: controller_uid(pod).map(str::to_string),
-            owner_kind: controller_kind(pod).map(str::to_string),
             terminating: is_terminating(pod),
             deletion: deletion(pod),
             terminal: is_terminal(pod),
@@ -79,12 +77,13 @@ fn label_pairs(pod: &Value) -> impl Iterator<Item = (&str, &str)> {
 impl PodIndex {
     /// Records that the pod at `key` is now `pod` (`None`: it was deleted).
     pub fn write(&mut self, key: &Key, pod: Option<&Arc<Value>>) {
-        let old = match pod {
-            Some(p) => self
-                .all
-                .insert(key.clone(), (p.clone(), Facts::of(p)))
-                .map(|(o, _)| o),
-            None => self.all.remove(key).map(|(o, _)| o),
+        let old = match (pod, self.all.get_mut(key)) {
+            (Some(p), Some(entry)) => Some(std::mem::replace(entry, (p.clone(), Facts::of(p))).0),
+            (Some(p), None) => {
+                self.all.insert(key.clone(), (p.clone(), Facts::of(p)));
+                None
+            }
+            (None, _) => self.all.remove(key).map(|(o, _)| o),
         };
         let old_labels = old.as_ref().map(|o| &o["metadata"]["labels"]);
         let new_labels = pod.map(|p| &p["metadata"]["labels"]);

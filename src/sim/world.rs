@@ -16,16 +16,23 @@ use super::store::Store;
 /// The world, shared between the AWS server, the Kubernetes server and the clock.
 pub type Shared = Arc<Mutex<World>>;
 
-/// How many threads are waiting for a world's lock right now (any world of this process): a
-/// long engine phase lets them in between two of its steps (see `engine::hold`).
-static WAITING: AtomicUsize = AtomicUsize::new(0);
+/// How many threads are waiting for a world's lock right now, in a slot picked by the world's
+/// address (two worlds of one process rarely share one; when they do, an engine gives way once too
+/// often): a long engine phase lets them in between two of its steps (see `engine::hold`).
+static WAITING: [AtomicUsize; 64] = [const { AtomicUsize::new(0) }; 64];
+
+fn waiting(shared: &Shared) -> &'static AtomicUsize {
+    let at = Arc::as_ptr(shared) as usize;
+    &WAITING[(at >> 6) % WAITING.len()]
+}
 
 /// Lock the shared world, recovering from a poisoned lock (a panicking handler must not take the
 /// whole emulator down with it). The wait is counted, so a long engine phase knows to let it in.
 pub fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, World> {
-    WAITING.fetch_add(1, Ordering::SeqCst);
+    let count = waiting(shared);
+    count.fetch_add(1, Ordering::SeqCst);
     let guard = lock_uncounted(shared);
-    WAITING.fetch_sub(1, Ordering::SeqCst);
+    count.fetch_sub(1, Ordering::SeqCst);
     guard
 }
 
@@ -36,9 +43,9 @@ pub fn lock_uncounted(shared: &Shared) -> std::sync::MutexGuard<'_, World> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Whether some thread waits for a world's lock.
-pub fn someone_waits() -> bool {
-    WAITING.load(Ordering::SeqCst) > 0
+/// Whether some thread waits for this world's lock.
+pub fn someone_waits(shared: &Shared) -> bool {
+    waiting(shared).load(Ordering::SeqCst) > 0
 }
 
 pub struct World {

@@ -248,6 +248,7 @@ pub fn run(world: &mut Hold, cx: &mut Cx) {
     let mut counts = pool_counts(world);
     let mut candidates: Vec<(bool, bool, Timestamp, String, Arc<Value>)> = Vec::new();
     for c in claims_all.iter() {
+        world.breathe();
         if deletion(c).is_some()
             || condition(&c["status"]["conditions"], "DisruptionReason").is_some()
         {

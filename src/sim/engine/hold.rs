@@ -52,20 +52,20 @@ impl<'a> Hold<'a> {
         let Inner::Locked { shared, guard } = &mut self.inner else {
             return;
         };
-        if !someone_waits() {
+        if !someone_waits(shared) {
             return;
         }
         *guard = None;
-        give_way();
+        give_way(shared);
         *guard = Some(lock_uncounted(shared));
     }
 }
 
 /// Waits (briefly) until the threads waiting for a lock have taken it: a std mutex is not fair,
 /// and the engine would otherwise take it straight back.
-pub fn give_way() {
+pub fn give_way(shared: &Shared) {
     let started = Instant::now();
-    while someone_waits() && started.elapsed() < GIVE_WAY_FOR {
+    while someone_waits(shared) && started.elapsed() < GIVE_WAY_FOR {
         std::thread::yield_now();
     }
 }

@@ -155,7 +155,7 @@ pub fn tick_phased(shared: &super::world::Shared) {
     let mut cx = Cx::new(now);
     for (_, phase) in PHASES {
         phase(&mut Hold::locked(shared), &mut cx);
-        hold::give_way();
+        hold::give_way(shared);
     }
     end_tick(&mut lock(shared), before, cx);
 }

@@ -506,6 +506,7 @@ pub fn run(world: &mut Hold, cx: &mut Cx) {
         .filter(|n| !claimed.contains(n))
         .collect();
     for n in stray {
+        world.breathe();
         world.kube.delete(Res::Nodes, "", &n);
     }
 }

@@ -282,6 +282,7 @@ pub fn start_containers(world: &mut Hold, cx: &mut Cx) {
         }
     }
     for (node, imgs) in pulled_now {
+        world.breathe();
         world.kube.update(Res::Nodes, "", &node, |n| {
             if !n["status"]["images"].is_array() {
                 n["status"]["images"] = json!([]);
