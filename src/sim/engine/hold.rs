@@ -89,3 +89,38 @@ impl DerefMut for Hold<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::world::lock;
+    use std::sync::{Arc, Mutex};
+
+    #[test]
+    fn a_waiting_request_gets_in_between_two_steps() {
+        let shared: Shared = Arc::new(Mutex::new(crate::sim::engine::testworld::world()));
+        let mut held = Hold::locked(&shared);
+        let other = shared.clone();
+        let request = std::thread::spawn(move || lock(&other).now);
+        while !someone_waits(&shared) {
+            std::thread::yield_now();
+        }
+        while !request.is_finished() {
+            held.breathe();
+        }
+        // the request had its turn while the phase gave way, and the phase holds the world again
+        assert_eq!(request.join().unwrap(), held.now);
+        assert!(shared.try_lock().is_err());
+        drop(held);
+        assert!(shared.try_lock().is_ok());
+    }
+
+    #[test]
+    fn a_borrowed_world_never_gives_way() {
+        let mut world = crate::sim::engine::testworld::world();
+        let now = world.now;
+        let mut held = Hold::borrowed(&mut world);
+        held.breathe();
+        assert_eq!(held.now, now);
+    }
+}
