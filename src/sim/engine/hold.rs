@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use crate::sim::world::{lock_uncounted, someone_waits, Shared, World};
 
-/// How long the engine waits, at most, for the requests it let in to take the lock.
-const GIVE_WAY_FOR: Duration = Duration::from_millis(2);
+/// How long the engine waits, at most, for the requests it let in to take the lock: on a busy
+/// machine a woken thread may need a few milliseconds to be scheduled.
+const GIVE_WAY_FOR: Duration = Duration::from_millis(10);
 
 pub struct Hold<'a> {
     inner: Inner<'a>,
@@ -62,11 +63,12 @@ impl<'a> Hold<'a> {
 }
 
 /// Waits (briefly) until the threads waiting for a lock have taken it: a std mutex is not fair,
-/// and the engine would otherwise take it straight back.
+/// and the engine would otherwise take it straight back. It sleeps rather than spins, leaving its
+/// core to the threads it waits for.
 pub fn give_way(shared: &Shared) {
     let started = Instant::now();
     while someone_waits(shared) && started.elapsed() < GIVE_WAY_FOR {
-        std::thread::yield_now();
+        std::thread::sleep(Duration::from_micros(50));
     }
 }
 
