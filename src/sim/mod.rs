@@ -14,6 +14,8 @@ pub mod faults;
 pub mod gate;
 pub mod kinds;
 pub mod kube;
+pub mod pins;
+pub mod podindex;
 pub mod scenario;
 pub mod store;
 pub mod tls;

@@ -1,10 +1,14 @@
 //! The emulator's Kubernetes object store: objects as JSON (`Arc<Value>`, shared with the watch log),
 //! one global resourceVersion counter as etcd has, a bounded log of watch events (older ones are
-//! compacted away, which is what makes `410 Gone` real) and a broadcast channel for live watchers.
+//! compacted away, which is what makes `410 Gone` real), a broadcast channel for live watchers,
+//! the snapshots paged lists read from (`pins`: a continue token stays good for 5 minutes, as
+//! on a real API server, however fast the log turns over), and an index of the pods' facts and
+//! labels that controllers filter pods by (`podindex`).
 //!
 //! The store knows metadata (names, uids, resourceVersion, generation) and nothing about what the
 //! objects mean: behaviour lives in `sim::engine`, HTTP in `sim::kube`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -12,6 +16,8 @@ use jiff::Timestamp;
 use serde_json::{json, Value};
 use tokio::sync::broadcast;
 
+use super::pins::{Before, Pins};
+use super::podindex::PodIndex;
 use super::world::{rfc3339, Rng};
 
 pub use super::kinds::{Res, ResInfo};
@@ -77,6 +83,8 @@ pub struct Store {
     compacted_rv: u64,
     tx: broadcast::Sender<Arc<WatchEvent>>,
     rng: Rng,
+    pins: Pins,
+    pods: PodIndex,
 }
 
 impl Store {
@@ -92,6 +100,8 @@ impl Store {
             compacted_rv: 0,
             tx,
             rng: Rng::new(seed),
+            pins: Pins::default(),
+            pods: PodIndex::default(),
         }
     }
 
@@ -110,6 +120,33 @@ impl Store {
     pub fn compact_all(&mut self) {
         self.compacted_rv = self.rv;
         self.log.clear();
+        self.pins.clear();
+    }
+
+    /// The pods' facts and labels, kept with every write.
+    pub fn pods(&self) -> &PodIndex {
+        &self.pods
+    }
+
+    /// Whether the state of `res` at `rv` can still be read (a pin holds it, or the log reaches
+    /// back to it).
+    pub fn readable_at(&self, res: Res, rv: u64) -> bool {
+        rv >= self.compacted_rv || self.pins.get(res, rv).is_some()
+    }
+
+    /// Keeps the state of `res` at `rv` readable for the pages of a list that follow (see `pins`).
+    pub fn pin(&mut self, res: Res, rv: u64) -> Result<(), Compacted> {
+        if self.pins.get(res, rv).is_some() {
+            return Ok(());
+        }
+        let before = self.changes_since(res, rv)?.into_owned();
+        self.pins.add(res, rv, before);
+        Ok(())
+    }
+
+    /// A list at `rv` was read to the end.
+    pub fn unpin(&mut self, res: Res, rv: u64) {
+        self.pins.finished(res, rv);
     }
 
     pub fn len(&self, res: Res) -> usize {
@@ -178,12 +215,12 @@ impl Store {
 
     /// How the objects of `res` changed since `rv`: for every key written after `rv`, the object
     /// as it was at `rv` (`None` when it did not exist then). The rest of the table is as it was
-    /// at `rv`. `Err(Compacted)` when the log no longer reaches back to `rv`.
-    pub fn changes_since(
-        &self,
-        res: Res,
-        rv: u64,
-    ) -> Result<BTreeMap<Key, Option<Arc<Value>>>, Compacted> {
+    /// at `rv`. From a pin at `rv` when there is one, else from the log; `Err(Compacted)` when
+    /// neither reaches back to `rv`.
+    pub fn changes_since(&self, res: Res, rv: u64) -> Result<Cow<'_, Before>, Compacted> {
+        if let Some(before) = self.pins.get(res, rv) {
+            return Ok(Cow::Borrowed(before));
+        }
         if rv < self.compacted_rv {
             return Err(Compacted {
                 oldest: self.compacted_rv,
@@ -199,7 +236,7 @@ impl Store {
             // the first change after `rv` tells what was there at `rv`
             out.entry(key).or_insert_with(|| e.previous.clone());
         }
-        Ok(out)
+        Ok(Cow::Owned(out))
     }
 
     /// A fresh uid (deterministic for a given seed).
@@ -283,6 +320,10 @@ impl Store {
         meta["generation"] = json!(1);
         meta["creationTimestamp"] = json!(rfc3339(now));
         let obj = Arc::new(obj);
+        self.pins.note(res, &key, &None);
+        if res == Res::Pods {
+            self.pods.write(&key, Some(&obj));
+        }
         self.tables[res.index()].insert(key, obj.clone());
         self.emit(res, EventType::Added, obj.clone(), None);
         Ok(obj)
@@ -318,8 +359,13 @@ impl Store {
         self.rv += 1;
         next["metadata"]["resourceVersion"] = json!(self.rv.to_string());
         let next = Arc::new(next);
+        let previous = Some(current);
+        self.pins.note(res, &key, &previous);
+        if res == Res::Pods {
+            self.pods.write(&key, Some(&next));
+        }
         self.tables[res.index()].insert(key, next.clone());
-        self.emit(res, EventType::Modified, next.clone(), Some(current));
+        self.emit(res, EventType::Modified, next.clone(), previous);
         Some(next)
     }
 
@@ -327,6 +373,10 @@ impl Store {
     pub fn delete(&mut self, res: Res, namespace: &str, name: &str) -> Option<Arc<Value>> {
         let key = (namespace.to_string(), name.to_string());
         let removed = self.tables[res.index()].remove(&key)?;
+        self.pins.note(res, &key, &Some(removed.clone()));
+        if res == Res::Pods {
+            self.pods.write(&key, None);
+        }
         self.rv += 1;
         let mut last = (*removed).clone();
         last["metadata"]["resourceVersion"] = json!(self.rv.to_string());
@@ -459,6 +509,34 @@ mod tests {
         assert!(s.changes_since(Res::Nodes, s.rv()).unwrap().is_empty());
         s.compact_all();
         assert!(s.changes_since(Res::Nodes, rv).is_err());
+    }
+
+    #[test]
+    fn a_pinned_version_outlives_the_log() {
+        let mut s = Store::new(2, 1);
+        s.create(
+            Res::Nodes,
+            json!({"metadata": {"name": "a"}, "spec": {"x": 0}}),
+            t0(),
+        )
+        .unwrap();
+        let rv = s.rv();
+        s.pin(Res::Nodes, rv).unwrap();
+        for x in 1..10 {
+            s.update(Res::Nodes, "", "a", |v| v["spec"]["x"] = json!(x));
+        }
+        s.create(Res::Nodes, json!({"metadata": {"name": "b"}}), t0())
+            .unwrap();
+        assert!(s.events_since(Res::Nodes, rv).is_err(), "the log moved on");
+        assert!(s.readable_at(Res::Nodes, rv));
+        let at = s.changes_since(Res::Nodes, rv).unwrap();
+        assert_eq!(
+            at[&(String::new(), "a".to_string())].as_ref().unwrap()["spec"]["x"],
+            0
+        );
+        assert!(at[&(String::new(), "b".to_string())].is_none());
+        s.compact_all();
+        assert!(!s.readable_at(Res::Nodes, rv));
     }
 
     #[test]

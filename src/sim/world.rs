@@ -3,6 +3,7 @@
 //! and the clock lock it briefly and never across an `.await`.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
@@ -15,12 +16,36 @@ use super::store::Store;
 /// The world, shared between the AWS server, the Kubernetes server and the clock.
 pub type Shared = Arc<Mutex<World>>;
 
+/// How many threads are waiting for a world's lock right now, in a slot picked by the world's
+/// address (two worlds of one process rarely share one; when they do, an engine gives way once too
+/// often): a long engine phase lets them in between two of its steps (see `engine::hold`).
+static WAITING: [AtomicUsize; 64] = [const { AtomicUsize::new(0) }; 64];
+
+fn waiting(shared: &Shared) -> &'static AtomicUsize {
+    let at = Arc::as_ptr(shared) as usize;
+    &WAITING[(at >> 6) % WAITING.len()]
+}
+
 /// Lock the shared world, recovering from a poisoned lock (a panicking handler must not take the
-/// whole emulator down with it).
+/// whole emulator down with it). The wait is counted, so a long engine phase knows to let it in.
 pub fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, World> {
+    let count = waiting(shared);
+    count.fetch_add(1, Ordering::SeqCst);
+    let guard = lock_uncounted(shared);
+    count.fetch_sub(1, Ordering::SeqCst);
+    guard
+}
+
+/// `lock` without being counted as waiting: for the engine, which gives way rather than asks for it.
+pub fn lock_uncounted(shared: &Shared) -> std::sync::MutexGuard<'_, World> {
     shared
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Whether some thread waits for this world's lock.
+pub fn someone_waits(shared: &Shared) -> bool {
+    waiting(shared).load(Ordering::SeqCst) > 0
 }
 
 pub struct World {

@@ -11,11 +11,11 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::events::{self, NORMAL};
-use super::pods::{is_ready, is_terminal, is_terminating, node_name};
+use super::pods::{is_ready, is_terminating, node_name};
 use super::util::{
     controller_uid, fnv32a, name, namespace, owner_ref, safe_encode, set_condition, uid,
 };
-use super::Cx;
+use super::{Cx, Hold};
 use crate::sim::store::Res;
 use crate::sim::world::World;
 
@@ -32,7 +32,7 @@ fn replicas(obj: &Value) -> i64 {
 /// Events per object per tick beyond which the controllers stay quiet (large scale-ups).
 const EVENT_BURST: usize = 20;
 
-pub fn run(world: &mut World, _cx: &mut Cx) {
+pub fn run(world: &mut Hold, _cx: &mut Cx) {
     deployments(world);
     replicasets(world);
 }
@@ -48,10 +48,39 @@ fn by_controller(world: &World, res: Res) -> HashMap<String, Vec<Arc<Value>>> {
     owned
 }
 
-fn deployments(world: &mut World) {
+/// A pod as its ReplicaSet counts it.
+struct Owned {
+    pod: Arc<Value>,
+    /// Neither terminating nor finished.
+    active: bool,
+    ready: bool,
+}
+
+/// Pods grouped by the uid of their controlling owner, read from the store's pod index.
+fn pods_by_controller(world: &World) -> HashMap<String, Vec<Owned>> {
+    let mut owned: HashMap<String, Vec<Owned>> = HashMap::new();
+    for (p, f) in world.kube.pods().iter() {
+        let Some(o) = &f.owner_uid else { continue };
+        let pod = Owned {
+            pod: p.clone(),
+            active: !f.terminating && !f.terminal,
+            ready: f.ready,
+        };
+        match owned.get_mut(o.as_str()) {
+            Some(list) => list.push(pod),
+            None => {
+                owned.insert(o.clone(), vec![pod]);
+            }
+        }
+    }
+    owned
+}
+
+fn deployments(world: &mut Hold) {
     let deps: Vec<Arc<Value>> = world.kube.iter(Res::Deployments).cloned().collect();
     let mut rs_by_owner = by_controller(world, Res::ReplicaSets);
     for d in deps {
+        world.breathe();
         let ns = namespace(&d).to_string();
         let want = replicas(&d);
         let hash = template_hash(&d["spec"]["template"]);
@@ -61,7 +90,8 @@ fn deployments(world: &mut World) {
             None => {
                 let revision = owned.len() + 1;
                 let rs = new_replicaset(&d, &rs_name, &hash, want, revision);
-                if world.kube.create(Res::ReplicaSets, rs, world.now).is_ok() {
+                let now = world.now;
+                if world.kube.create(Res::ReplicaSets, rs, now).is_ok() {
                     let msg = format!("Scaled up replica set {rs_name} from 0 to {want}");
                     events::emit(
                         world,
@@ -254,23 +284,28 @@ fn deployment_status(world: &mut World, d: &Value, rs_name: &str) {
     });
 }
 
-fn replicasets(world: &mut World) {
+fn replicasets(world: &mut Hold) {
     let sets: Vec<Arc<Value>> = world.kube.iter(Res::ReplicaSets).cloned().collect();
-    let mut pods_by_owner = by_controller(world, Res::Pods);
+    let mut pods_by_owner = pods_by_controller(world);
     for rs in sets {
+        world.breathe();
         let ns = namespace(&rs).to_string();
         let want = replicas(&rs);
         let owned = pods_by_owner.remove(uid(&rs)).unwrap_or_default();
+        let ready_before = owned.iter().filter(|p| p.active && p.ready).count() as i64;
         let mut active: Vec<Arc<Value>> = owned
             .into_iter()
-            .filter(|p| !is_terminating(p) && !is_terminal(p))
+            .filter(|p| p.active)
+            .map(|p| p.pod)
             .collect();
         let have = active.len() as i64;
         if have < want {
             let mut created = 0usize;
             for _ in have..want {
+                world.breathe();
                 let pod = new_pod(&rs);
-                if let Ok(p) = world.kube.create(Res::Pods, pod, world.now) {
+                let now = world.now;
+                if let Ok(p) = world.kube.create(Res::Pods, pod, now) {
                     if created < EVENT_BURST {
                         let msg = format!("Created pod: {}", name(&p));
                         events::emit(
@@ -298,6 +333,7 @@ fn replicasets(world: &mut World) {
             let excess = (have - want) as usize;
             let doomed: Vec<Arc<Value>> = active.drain(..excess).collect();
             for (i, p) in doomed.iter().enumerate() {
+                world.breathe();
                 super::evict::delete_pod(world, &ns, name(p), None);
                 if i < EVENT_BURST {
                     let msg = format!("Deleted pod: {}", name(p));
@@ -312,17 +348,17 @@ fn replicasets(world: &mut World) {
                 }
             }
         }
-        let current: Vec<Arc<Value>> = if have == want {
-            active
+        let (total, ready) = if have == want {
+            (have, ready_before)
         } else {
-            active
+            let current: Vec<Arc<Value>> = active
                 .iter()
                 .filter_map(|p| world.kube.get(Res::Pods, &ns, name(p)))
                 .filter(|p| !is_terminating(p))
-                .collect()
+                .collect();
+            let ready = current.iter().filter(|p| is_ready(p)).count() as i64;
+            (current.len() as i64, ready)
         };
-        let ready = current.iter().filter(|p| is_ready(p)).count() as i64;
-        let total = current.len() as i64;
         let generation = rs["metadata"]["generation"].clone();
         let mut st = json!({
             "replicas": total,
@@ -348,10 +384,12 @@ fn replicasets(world: &mut World) {
     let orphans: Vec<(String, String)> = pods_by_owner
         .into_values()
         .flatten()
+        .map(|p| p.pod)
         .filter(|p| super::util::controller_kind(p) == Some("ReplicaSet") && !is_terminating(p))
         .map(|p| (namespace(&p).to_string(), name(&p).to_string()))
         .collect();
     for (ns, n) in orphans {
+        world.breathe();
         super::evict::delete_pod(world, &ns, &n, None);
     }
 }

@@ -18,13 +18,13 @@ use super::budgets::{self, Reason};
 use super::claims::{self, pool_name};
 use super::events::{self, NORMAL, WARNING};
 use super::nodes::node_ready;
-use super::pods::{is_daemon, is_terminal, is_terminating, node_name};
+use super::pods::is_terminating;
 use super::provisioner::launch_for;
 use super::util::{
     annotation, condition, condition_since, condition_true, created, deletion, go_duration, labels,
     name, namespace, plus, remove_condition, secs_between, selector_matches, set_condition,
 };
-use super::Cx;
+use super::{Cx, Hold};
 use crate::sim::store::Res;
 use crate::sim::world::World;
 
@@ -33,13 +33,14 @@ pub const DO_NOT_DISRUPT: &str = "karpenter.sh/do-not-disrupt";
 const REPLACEMENT: &str = "replacement nodeclaim/";
 
 /// Marks (or clears) Drifted on claims whose node's minor differs from the cluster's.
-pub fn mark_drift(world: &mut World, _cx: &mut Cx) {
+pub fn mark_drift(world: &mut Hold, _cx: &mut Cx) {
     let Some(cluster_version) = world.kube_cluster().map(|c| c.version.clone()) else {
         return;
     };
     let now = world.now;
     let all: Vec<Arc<Value>> = world.kube.iter(Res::NodeClaims).cloned().collect();
     for c in all {
+        world.breathe();
         if deletion(&c).is_some() {
             continue;
         }
@@ -72,12 +73,17 @@ pub fn mark_drift(world: &mut World, _cx: &mut Cx) {
 /// Non-daemon, non-terminal pods bound to each node.
 fn pods_by_node(world: &World) -> BTreeMap<String, Vec<Arc<Value>>> {
     let mut m: BTreeMap<String, Vec<Arc<Value>>> = BTreeMap::new();
-    for p in world.kube.iter(Res::Pods) {
-        if is_daemon(p) || is_terminal(p) {
+    for (p, f) in world.kube.pods().iter() {
+        if f.daemon || f.terminal {
             continue;
         }
-        if let Some(n) = node_name(p) {
-            m.entry(n.to_string()).or_default().push(p.clone());
+        if let Some(n) = &f.node {
+            match m.get_mut(n.as_str()) {
+                Some(list) => list.push(p.clone()),
+                None => {
+                    m.insert(n.clone(), vec![p.clone()]);
+                }
+            }
         }
     }
     m
@@ -201,7 +207,7 @@ fn expired_at(claim: &Value, pool: Option<&Arc<Value>>) -> Option<Timestamp> {
     expire_after(claim, pool).map(|s| plus(created(claim), s))
 }
 
-pub fn run(world: &mut World, cx: &mut Cx) {
+pub fn run(world: &mut Hold, cx: &mut Cx) {
     let claims_all: Vec<Arc<Value>> = world.kube.iter(Res::NodeClaims).cloned().collect();
     if claims_all.is_empty() {
         return;
@@ -226,6 +232,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
     let empty: Vec<Arc<Value>> = Vec::new();
     // 1. disruptions under way
     for c in claims_all.iter() {
+        world.breathe();
         if deletion(c).is_some() {
             continue;
         }
@@ -241,6 +248,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
     let mut counts = pool_counts(world);
     let mut candidates: Vec<(bool, bool, Timestamp, String, Arc<Value>)> = Vec::new();
     for c in claims_all.iter() {
+        world.breathe();
         if deletion(c).is_some()
             || condition(&c["status"]["conditions"], "DisruptionReason").is_some()
         {
@@ -278,6 +286,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
     }
     candidates.sort_by(|a, b| (a.0, a.1, a.2, &a.3).cmp(&(b.0, b.1, b.2, &b.3)));
     for (not_expired, _, _, _, c) in candidates {
+        world.breathe();
         let reason = if not_expired {
             Reason::Drifted
         } else {
@@ -379,7 +388,7 @@ fn start(
 }
 
 fn progress(
-    world: &mut World,
+    world: &mut Hold,
     cx: &mut Cx,
     claim: &Value,
     reason: &Value,
@@ -473,6 +482,7 @@ fn progress(
     let mut waiting = 0;
     let mut blocked_by_annotation = None;
     for p in &live {
+        world.breathe();
         if out_of_time {
             super::evict::delete_pod(world, namespace(p), name(p), None);
             continue;

@@ -17,14 +17,12 @@ use super::claims::{self, pool_name};
 use super::disruption::{pool_counts, taint_disrupted, terminate, DO_NOT_DISRUPT};
 use super::events::{self, NORMAL};
 use super::nodes::node_ready;
-use super::pods::{is_daemon, is_terminal, is_terminating, node_name};
 use super::util::{
     annotation, condition, condition_since, deletion, go_duration, name, plus, remove_condition,
     set_condition,
 };
-use super::Cx;
+use super::{Cx, Hold};
 use crate::sim::store::Res;
-use crate::sim::world::World;
 
 /// Seconds after a node turns Ready when Karpenter reports it cannot be consolidated.
 const UNCONSOLIDATABLE_AFTER_S: i64 = 45;
@@ -54,23 +52,29 @@ fn removal_at(since: Timestamp, after: i64) -> Timestamp {
     plus(since, poll - since.as_second() + VALIDATION_S)
 }
 
-pub fn run(world: &mut World, cx: &mut Cx) {
+pub fn run(world: &mut Hold, cx: &mut Cx) {
     let claims_all: Vec<Arc<Value>> = world.kube.iter(Res::NodeClaims).cloned().collect();
     if claims_all.is_empty() {
         return;
     }
     let mut busy: BTreeMap<String, usize> = BTreeMap::new();
-    for p in world.kube.iter(Res::Pods) {
-        if is_daemon(p) || is_terminal(p) || is_terminating(p) {
+    for (_, f) in world.kube.pods().iter() {
+        if f.daemon || f.terminal || f.terminating {
             continue;
         }
-        if let Some(n) = node_name(p) {
-            *busy.entry(n.to_string()).or_default() += 1;
+        if let Some(n) = &f.node {
+            match busy.get_mut(n.as_str()) {
+                Some(count) => *count += 1,
+                None => {
+                    busy.insert(n.clone(), 1);
+                }
+            }
         }
     }
     let pools = claims::pools(world);
     let mut counts = pool_counts(world);
     for c in claims_all {
+        world.breathe();
         if deletion(&c).is_some()
             || condition(&c["status"]["conditions"], "DisruptionReason").is_some()
         {

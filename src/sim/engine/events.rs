@@ -4,13 +4,13 @@
 //! recorder does, and the total is capped (oldest dropped) so a long run does not grow without
 //! bound.
 
-use std::sync::Arc;
-
 use serde_json::{json, Value};
 
 use super::util::{fnv64a, name, namespace, str_at, uid};
 use crate::sim::store::Res;
 use crate::sim::world::World;
+
+use super::Hold;
 
 /// How many Events the store keeps.
 pub const CAP: usize = 5_000;
@@ -106,17 +106,30 @@ pub fn emit(
 }
 
 /// Drops the oldest Events beyond `CAP`.
-pub fn cap(world: &mut World) {
+pub fn cap(world: &mut Hold) {
     let n = world.kube.len(Res::Events);
     if n <= CAP {
         return;
     }
-    let mut all: Vec<Arc<Value>> = world.kube.iter(Res::Events).cloned().collect();
-    all.sort_by(|a, b| {
-        let t = |e: &Value| e["lastTimestamp"].as_str().unwrap_or("").to_string();
-        t(a).cmp(&t(b)).then_with(|| name(a).cmp(name(b)))
-    });
-    for e in all.iter().take(n - CAP) {
-        world.kube.delete(Res::Events, namespace(e), name(e));
+    fn last(e: &Value) -> &str {
+        e["lastTimestamp"].as_str().unwrap_or("")
+    }
+    let mut all: Vec<(String, String, String)> = world
+        .kube
+        .iter(Res::Events)
+        .map(|e| {
+            (
+                last(e).to_string(),
+                name(e).to_string(),
+                namespace(e).to_string(),
+            )
+        })
+        .collect();
+    all.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    for (i, (_, name, ns)) in all.iter().take(n - CAP).enumerate() {
+        if i % 256 == 0 {
+            world.breathe();
+        }
+        world.kube.delete(Res::Events, ns, name);
     }
 }

@@ -500,7 +500,7 @@ fn events_are_aggregated_and_capped() {
     for i in 0..(super::events::CAP + 10) {
         super::events::emit(&mut w, &node, "Normal", "Y", &format!("m{i}"), "karpenter");
     }
-    super::events::cap(&mut w);
+    super::events::cap(&mut super::Hold::borrowed(&mut w));
     assert_eq!(w.kube.len(Res::Events), super::events::CAP);
 }
 

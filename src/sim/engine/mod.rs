@@ -19,6 +19,7 @@ pub mod disruption;
 pub mod empty;
 pub mod events;
 pub mod evict;
+pub mod hold;
 pub mod leases;
 pub mod nodeclasses;
 pub mod nodepools;
@@ -33,6 +34,8 @@ pub mod util;
 use jiff::Timestamp;
 
 use super::world::World;
+
+pub use hold::Hold;
 
 pub use evict::{delete, delete_pod, evict, evict_pod, DeleteOptions, EvictionRefusal};
 pub use nodes::seed_nodes;
@@ -138,8 +141,8 @@ pub fn tick(world: &mut World) {
 }
 
 /// The same tick for a clock that runs on its own (`--speed`): each phase holds the world only
-/// while it runs, so API requests are answered between phases as a real API server answers while
-/// its controllers work, instead of waiting for the whole tick.
+/// while it runs and gives way to waiting API requests between its steps (see `hold`), so requests
+/// are answered while the controllers work, as a real API server answers them.
 pub fn tick_phased(shared: &super::world::Shared) {
     use super::world::lock;
     let (before, now) = {
@@ -151,18 +154,14 @@ pub fn tick_phased(shared: &super::world::Shared) {
     };
     let mut cx = Cx::new(now);
     for (_, phase) in PHASES {
-        let started = std::time::Instant::now();
-        phase(&mut lock(shared), &mut cx);
-        // A std mutex is not fair: give the requests that queued behind a long phase their turn.
-        if started.elapsed() > std::time::Duration::from_millis(2) {
-            std::thread::sleep(std::time::Duration::from_micros(200));
-        }
+        phase(&mut Hold::locked(shared), &mut cx);
+        hold::give_way(shared);
     }
     end_tick(&mut lock(shared), before, cx);
 }
 
 /// One phase of a tick: a controller, or a few that act together.
-type Phase = fn(&mut World, &mut Cx);
+type Phase = fn(&mut Hold, &mut Cx);
 
 /// The controllers in the order a real cluster's would usually act within one second.
 const PHASES: &[(&str, Phase)] = &[
@@ -197,9 +196,10 @@ const PHASES: &[(&str, Phase)] = &[
 /// printed to stderr (scale work).
 pub fn run_controllers(world: &mut World, cx: &mut Cx) {
     let prof = std::env::var_os("EKSAUTO_ENGINE_PROFILE").is_some();
+    let mut held = Hold::borrowed(world);
     for (what, phase) in PHASES {
         let t = std::time::Instant::now();
-        phase(world, cx);
+        phase(&mut held, cx);
         if prof {
             eprintln!("  {what}: {:?}", t.elapsed());
         }

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::claims::{self, kubelet_version};
 use super::events::{self, NORMAL, WARNING};
 use super::util::{condition_true, created, deletion, fnv64a, name, plus, set_condition};
-use super::Cx;
+use super::{Cx, Hold};
 use crate::sim::scenario::NodeSeed;
 use crate::sim::store::Res;
 use crate::sim::world::{rfc3339, World};
@@ -392,7 +392,7 @@ pub fn node_ready(node: &Value) -> bool {
 }
 
 /// Registration, readiness and shutdown of claims' nodes.
-pub fn run(world: &mut World, cx: &mut Cx) {
+pub fn run(world: &mut Hold, cx: &mut Cx) {
     let claims_list: Vec<Arc<Value>> = world.kube.iter(Res::NodeClaims).cloned().collect();
     let pools = claims::pools(world);
     let register = world.timings.node_register_s as i64;
@@ -400,6 +400,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
     let shutdown = world.timings.node_shutdown_s as i64;
     let mut claimed: BTreeSet<String> = BTreeSet::new();
     for claim in claims_list {
+        world.breathe();
         let Some(node_name) = claims::node_name(&claim).map(str::to_string) else {
             continue;
         };
@@ -505,6 +506,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
         .filter(|n| !claimed.contains(n))
         .collect();
     for n in stray {
+        world.breathe();
         world.kube.delete(Res::Nodes, "", &n);
     }
 }

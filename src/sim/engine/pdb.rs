@@ -19,7 +19,8 @@ use super::util::{
     controller_ref, labels, name, namespace, plus, selector_matches, str_at, ts, uid,
 };
 use crate::sim::store::{Res, Store};
-use crate::sim::world::World;
+
+use super::Hold;
 
 /// How long an evicted pod may stay in `disruptedPods` before its deletion is no longer expected.
 const DELETION_TIMEOUT_S: i64 = 120;
@@ -244,7 +245,7 @@ pub fn write_fail_safe(pdb: &mut Value, why: &str, now: &str) {
 
 /// Recomputes every PDB's status; writes only those that changed. Each namespace's pods are read
 /// once and checked against that namespace's budgets.
-pub fn run(world: &mut World) {
+pub fn run(world: &mut Hold) {
     let pdbs: Vec<Arc<Value>> = world
         .kube
         .iter(Res::PodDisruptionBudgets)
@@ -260,32 +261,36 @@ pub fn run(world: &mut World) {
     }
     let mut selected: Vec<Vec<Arc<Value>>> = vec![Vec::new(); pdbs.len()];
     for (ns, idx) in &by_ns {
-        for pod in world.kube.list(Res::Pods, Some(ns)) {
-            let Some(pod_labels) = pod["metadata"]["labels"].as_object() else {
-                // only an empty selector selects a pod without labels
-                for &i in idx {
-                    if selector_matches(&pdbs[i]["spec"]["selector"], &Default::default()) {
-                        selected[i].push(pod.clone());
+        world.breathe();
+        // a budget with matchLabels selects among the pods carrying its rarest label (from the
+        // store's index); the others look at every pod of the namespace
+        let mut scanned = Vec::new();
+        for &i in idx {
+            let sel = &pdbs[i]["spec"]["selector"];
+            match rarest_label(&world.kube, ns, sel) {
+                Some(candidates) => {
+                    for pod in candidates {
+                        if selects(sel, &pod) {
+                            selected[i].push(pod);
+                        }
                     }
                 }
-                continue;
-            };
-            for &i in idx {
-                let sel = &pdbs[i]["spec"]["selector"];
-                // cheap reject on matchLabels before building a label map
-                let quick_no = sel["matchLabels"]
-                    .as_object()
-                    .is_some_and(|ml| ml.iter().any(|(k, v)| pod_labels.get(k) != Some(v)));
-                if quick_no {
-                    continue;
-                }
-                if sel["matchExpressions"].is_null() || selector_matches(sel, &labels(&pod)) {
+                None => scanned.push(i),
+            }
+        }
+        if scanned.is_empty() {
+            continue;
+        }
+        for pod in world.kube.list(Res::Pods, Some(ns)) {
+            for &i in &scanned {
+                if selects(&pdbs[i]["spec"]["selector"], &pod) {
                     selected[i].push(pod.clone());
                 }
             }
         }
     }
     for (pdb, pods) in pdbs.into_iter().zip(selected) {
+        world.breathe();
         let ns = namespace(&pdb).to_string();
         // evictions the controller no longer expects to see through: the pod is terminating or
         // gone, or its deletion is overdue
@@ -337,6 +342,33 @@ pub fn run(world: &mut World) {
             events::emit_once(world, &pdb, WARNING, reason, &msg, "controllermanager");
         }
     }
+}
+
+/// The pods of `ns` carrying the matchLabels pair of `sel` that the fewest pods carry; `None`
+/// when the selector has no matchLabels (or one that is not a string).
+fn rarest_label(store: &Store, ns: &str, sel: &Value) -> Option<Vec<Arc<Value>>> {
+    let ml = sel["matchLabels"].as_object()?;
+    let mut best: Option<(usize, &str, &str)> = None;
+    for (k, v) in ml {
+        let v = v.as_str()?;
+        let n = store.pods().count_labelled(ns, k, v);
+        if best.is_none_or(|(m, _, _)| n < m) {
+            best = Some((n, k, v));
+        }
+    }
+    let (_, k, v) = best?;
+    Some(store.pods().labelled(ns, k, v))
+}
+
+/// Whether `sel` selects a pod that has labels (the namespace scan's test, below).
+fn selects(sel: &Value, pod: &Value) -> bool {
+    let Some(pod_labels) = pod["metadata"]["labels"].as_object() else {
+        return selector_matches(sel, &Default::default());
+    };
+    let quick_no = sel["matchLabels"]
+        .as_object()
+        .is_some_and(|ml| ml.iter().any(|(k, v)| pod_labels.get(k) != Some(v)));
+    !quick_no && (sel["matchExpressions"].is_null() || selector_matches(sel, &labels(pod)))
 }
 
 /// A label selector as the controller prints it in messages (Go's `%v` of the struct).

@@ -11,10 +11,10 @@ use serde_json::{json, Value};
 use super::catalog::Resources;
 use super::events::{self, NORMAL};
 use super::util::{
-    bytes, condition_since, condition_true, controller_kind, cpu_milli, deletion, fnv64a, name,
-    namespace, plus, str_at,
+    bytes, condition_since, condition_true, controller_kind, cpu_milli, fnv64a, name, namespace,
+    plus, str_at,
 };
-use super::Cx;
+use super::{Cx, Hold};
 use crate::sim::store::Res;
 use crate::sim::world::World;
 
@@ -87,7 +87,7 @@ pub fn image_digest(image: &str) -> String {
 }
 
 /// Terminations that are due, and pods whose node is gone.
-pub fn run(world: &mut World, cx: &mut Cx) {
+pub fn run(world: &mut Hold, cx: &mut Cx) {
     let nodes: BTreeSet<String> = world
         .kube
         .iter(Res::Nodes)
@@ -95,8 +95,8 @@ pub fn run(world: &mut World, cx: &mut Cx) {
         .collect();
     let mut finish = Vec::new();
     let mut orphaned = Vec::new();
-    for p in world.kube.iter(Res::Pods) {
-        if let Some(at) = deletion(p) {
+    for (p, f) in world.kube.pods().iter() {
+        if let Some(at) = f.deletion {
             if cx.now >= at {
                 finish.push(p.clone());
             } else {
@@ -104,7 +104,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
             }
             continue;
         }
-        if let Some(n) = node_name(p) {
+        if let Some(n) = &f.node {
             if !nodes.contains(n) {
                 orphaned.push(p.clone());
             }
@@ -112,6 +112,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
     }
     let now = world.now_rfc3339();
     for p in finish {
+        world.breathe();
         let (ns, n) = (namespace(&p).to_string(), name(&p).to_string());
         if is_ready(&p) || str_at(&p, &["status", "phase"]) == Some("Running") {
             let now = now.clone();
@@ -122,6 +123,7 @@ pub fn run(world: &mut World, cx: &mut Cx) {
         world.kube.delete(Res::Pods, &ns, &n);
     }
     for p in orphaned {
+        world.breathe();
         world.kube.delete(Res::Pods, namespace(&p), name(&p));
     }
 }
@@ -166,7 +168,7 @@ struct NodeView {
 }
 
 /// ContainerCreating → Running for bound pods on Ready nodes.
-pub fn start_containers(world: &mut World, cx: &mut Cx) {
+pub fn start_containers(world: &mut Hold, cx: &mut Cx) {
     let nodes: HashMap<String, NodeView> = world
         .kube
         .iter(Res::Nodes)
@@ -197,11 +199,11 @@ pub fn start_containers(world: &mut World, cx: &mut Cx) {
     let start = world.timings.container_start_s as i64;
     let mut creating: Vec<Arc<Value>> = Vec::new();
     let mut running: Vec<Arc<Value>> = Vec::new();
-    for p in world.kube.iter(Res::Pods) {
-        if is_terminating(p) || is_terminal(p) || is_ready(p) {
+    for (p, f) in world.kube.pods().iter() {
+        if f.terminating || f.terminal || f.ready {
             continue;
         }
-        let Some(node) = node_name(p).and_then(|n| nodes.get(n)) else {
+        let Some(node) = f.node.as_ref().and_then(|n| nodes.get(n)) else {
             continue;
         };
         if !node.ready {
@@ -221,6 +223,7 @@ pub fn start_containers(world: &mut World, cx: &mut Cx) {
     }
     let now = world.now_rfc3339();
     for p in &creating {
+        world.breathe();
         let zone = node_name(p)
             .and_then(|n| nodes.get(n))
             .map(|n| n.zone.clone())
@@ -262,6 +265,7 @@ pub fn start_containers(world: &mut World, cx: &mut Cx) {
         );
     }
     for p in &running {
+        world.breathe();
         let node = node_name(p).unwrap_or("").to_string();
         let ids: Vec<String> = (0..images(p).len())
             .map(|_| format!("containerd://{}", world.rng.hex(64)))
@@ -278,6 +282,7 @@ pub fn start_containers(world: &mut World, cx: &mut Cx) {
         }
     }
     for (node, imgs) in pulled_now {
+        world.breathe();
         world.kube.update(Res::Nodes, "", &node, |n| {
             if !n["status"]["images"].is_array() {
                 n["status"]["images"] = json!([]);

@@ -13,11 +13,11 @@ use serde_json::{json, Value};
 use super::catalog::Resources;
 use super::events::{self, NORMAL, WARNING};
 use super::nodes::node_ready;
-use super::pods::{is_terminal, is_terminating, node_name, requests};
+use super::pods::{is_terminating, node_name, requests};
 use super::util::{
     bytes, condition, cpu_milli, created, expression_matches, name, namespace, set_condition,
 };
-use super::Cx;
+use super::{Cx, Hold};
 use crate::sim::store::Res;
 use crate::sim::world::World;
 
@@ -115,30 +115,30 @@ pub fn allocatable(node: &Value) -> Resources {
 /// Requests of pods bound to each node (terminal pods hold nothing; terminating ones still do).
 pub fn used_by_node(world: &World) -> HashMap<String, Resources> {
     let mut used: HashMap<String, Resources> = HashMap::new();
-    for p in world.kube.iter(Res::Pods) {
-        if is_terminal(p) {
+    for (_, f) in world.kube.pods().iter() {
+        if f.terminal {
             continue;
         }
-        if let Some(n) = node_name(p) {
-            used.entry(n.to_string()).or_default().add(&requests(p));
+        if let Some(n) = &f.node {
+            match used.get_mut(n.as_str()) {
+                Some(u) => u.add(&f.requests),
+                None => {
+                    used.insert(n.clone(), f.requests);
+                }
+            }
         }
     }
     used
 }
 
 /// Binds what it can; returns the pods that fit on no node.
-pub fn run(world: &mut World, cx: &mut Cx) -> Vec<Arc<Value>> {
-    let mut pending: Vec<Arc<Value>> = world
-        .kube
-        .iter(Res::Pods)
-        .filter(|p| node_name(p).is_none() && !is_terminating(p) && !is_terminal(p))
-        .filter(|p| {
-            p["spec"]["schedulerName"]
-                .as_str()
-                .is_none_or(|s| s == "default-scheduler")
-        })
-        .cloned()
-        .collect();
+pub fn run(world: &mut Hold, cx: &mut Cx) -> Vec<Arc<Value>> {
+    let mut pending: Vec<Arc<Value>> = Vec::new();
+    for (p, f) in world.kube.pods().iter() {
+        if f.default_scheduler && f.node.is_none() && !f.terminating && !f.terminal {
+            pending.push(p.clone());
+        }
+    }
     if pending.is_empty() {
         return Vec::new();
     }
@@ -189,6 +189,15 @@ pub fn run(world: &mut World, cx: &mut Cx) -> Vec<Arc<Value>> {
     let any_disrupted = slots.iter().any(|s| s.disrupted);
     let now_s = world.now_rfc3339();
     for pod in pending {
+        world.breathe();
+        // still pending after the breath (a request may have bound or deleted it)
+        let Some(pod) = world
+            .kube
+            .get(Res::Pods, namespace(&pod), name(&pod))
+            .filter(|p| node_name(p).is_none() && !is_terminating(p))
+        else {
+            continue;
+        };
         let need = requests(&pod);
         let shape = format!(
             "{}/{}/{}/{}/{}",

@@ -266,11 +266,13 @@ fn snapshot_page(
         return Ok((current, more_current));
     }
     use std::ops::Bound::{Excluded, Unbounded};
+    // in key order, so the first `limit + 1` are all the merge can use
     let earlier = overlay
         .range((Excluded(start), Unbounded))
         .filter(|((ns, _), _)| namespace.is_none_or(|n| n == ns))
         .filter_map(|(_, v)| v.clone())
-        .filter(|o| sel.matches(o));
+        .filter(|o| sel.matches(o))
+        .take(limit.saturating_add(1));
     let mut merged: Vec<Arc<Value>> = current.into_iter().chain(earlier).collect();
     merged.sort_by_key(|o| key_of(o));
     let more = more_current || merged.len() > limit;
@@ -297,9 +299,9 @@ pub async fn list(
         None => (None, (String::new(), String::new())),
     };
     let (items, more, rv, now) = {
-        let w = lock(shared);
+        let mut w = lock(shared);
         if let Some(rv) = token_rv {
-            if rv < w.kube.compacted_rv() {
+            if !w.kube.readable_at(t.res, rv) {
                 return Err(ApiError::new(
                     410,
                     "Expired",
@@ -341,6 +343,12 @@ pub async fn list(
                 (items, more, current)
             }
         };
+        // the next pages read this state, however much is written before they are asked for
+        if more {
+            let _ = w.kube.pin(t.res, rv);
+        } else if token_rv.is_some() {
+            w.kube.unpin(t.res, rv);
+        }
         (items, more, rv, w.now)
     };
     let cont = if more {
