@@ -47,7 +47,9 @@ tmux -L "$SESSION" new-session -d -s bench -x 200 -y 50 \
   "bash -c 'source $WORK/env.sh; exec $BIN watch nodes'"
 t0=$(now_ms)
 ( s=$(now_ms); kubectl get nodes >/dev/null; echo $(( $(now_ms) - s )) >"$WORK/kubectl_nodes_ms" ) &
+KN_PID=$!
 first=""
+partial=?
 while :; do
   pane=$(tmux -L "$SESSION" capture-pane -p -t bench 2>/dev/null || true)
   if grep -q '^NODE ' <<<"$pane"; then
@@ -58,7 +60,7 @@ while :; do
   (( $(now_ms) - t0 > 120000 )) && break
   sleep 0.02
 done
-wait
+wait "$KN_PID"
 WATCH_PID=$(tmux -L "$SESSION" list-panes -t bench -F '#{pane_pid}')
 # wait until every pod is synced (the "listing pods" line goes away)
 for _ in $(seq 1 600); do
@@ -72,7 +74,7 @@ watch_rss=$(hwm_mb "$WATCH_PID")
 s=$(now_ms)
 kubectl get pods -A -w >"$WORK/kw.out" 2>/dev/null &
 KW_PID=$!
-while [[ ! -s "$WORK/kw.out" ]]; do sleep 0.01; done
+while [[ ! -s "$WORK/kw.out" ]] && kill -0 "$KW_PID" 2>/dev/null; do sleep 0.01; done
 kw_first=$(( $(now_ms) - s ))
 for _ in $(seq 1 600); do
   [[ $(wc -l <"$WORK/kw.out") -ge 100000 ]] && break

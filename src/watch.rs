@@ -154,15 +154,7 @@ pub async fn run(global: &GlobalArgs, what: &WatchCommand) -> Result<u8, Error> 
         }),
         _ => None,
     };
-    let mode = if once {
-        Mode::Once
-    } else if global.output == Output::Json {
-        Mode::Json
-    } else if std::io::stdout().is_terminal() {
-        Mode::Tty
-    } else {
-        Mode::Plain
-    };
+    let mode = output_mode(global, once);
 
     let (tx, rx) = mpsc::channel(16_384);
     let reconnect = reconnect_with(global);
@@ -181,19 +173,9 @@ pub async fn run(global: &GlobalArgs, what: &WatchCommand) -> Result<u8, Error> 
         .map(|g| g.target)
         .or_else(|| Minor::parse(&info.git_version));
     let state = State::new(target, Timestamp::now());
-    let mut live = Live {
-        view,
-        mode,
-        cx,
-        goal,
-        state,
-        recent: VecDeque::new(),
-        last_rotation: None,
-        stall_reported: None,
-        stalled_secs: 0,
-        stalled_since: None,
-    };
-    live.run(rx, global.output).await
+    Live::new(view, mode, cx, goal, state)
+        .run(rx, global.output)
+        .await
 }
 
 /// How a rotation followed by `upgrade` ended.
@@ -209,8 +191,11 @@ pub struct RotationOutcome {
 /// keeps the live state current meanwhile, so the rotation is seen from its very first move.
 pub struct Early {
     stop: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<(State, mpsc::Receiver<Change>)>,
+    task: tokio::task::JoinHandle<(State, mpsc::Receiver<Change>, VecDeque<Line>)>,
 }
+
+/// Lines the early watchers keep for the rotation view (the oldest go first beyond this).
+const EARLY_LINES: usize = 10_000;
 
 /// Starts the rotation's watchers now; nothing is printed until `follow_rotation`.
 pub async fn start_early(global: &GlobalArgs, target: Minor) -> Result<Early, Error> {
@@ -229,16 +214,22 @@ pub async fn start_early(global: &GlobalArgs, target: Minor) -> Result<Early, Er
     let (stop, mut stopped) = tokio::sync::oneshot::channel();
     let task = tokio::spawn(async move {
         let mut state = State::new(Some(target), Timestamp::now());
+        let mut lines = VecDeque::new();
         loop {
             tokio::select! {
                 _ = &mut stopped => break,
                 c = rx.recv() => match c {
-                    Some(c) => { state.apply(c, Timestamp::now()); }
+                    Some(c) => {
+                        lines.extend(state.apply(c, Timestamp::now()));
+                        while lines.len() > EARLY_LINES {
+                            lines.pop_front();
+                        }
+                    }
                     None => break,
                 },
             }
         }
-        (state, rx)
+        (state, rx, lines)
     });
     Ok(Early { stop, task })
 }
@@ -253,7 +244,7 @@ pub async fn follow_rotation(
     timeout: Option<Duration>,
 ) -> Result<RotationOutcome, Error> {
     let _ = early.stop.send(());
-    let (mut state, rx) = early
+    let (mut state, rx, early_lines) = early
         .task
         .await
         .map_err(|e| Error::Usage(format!("the live view stopped: {e}")))?;
@@ -261,30 +252,21 @@ pub async fn follow_rotation(
     let now = Timestamp::now();
     state.progress.last_progress = Some(state.progress.last_progress.map_or(now, |t| t.max(now)));
     let target = state.target.unwrap_or(Minor::new(0, 0));
-    let mode = if global.output == Output::Json {
-        Mode::Json
-    } else if std::io::stdout().is_terminal() {
-        Mode::Tty
-    } else {
-        Mode::Plain
+    let goal = RotationGoal {
+        target,
+        stall_after: SignedDuration::try_from(stall_after)
+            .unwrap_or(SignedDuration::from_secs(600)),
+        deadline: timeout.map(|t| Instant::now() + t),
     };
-    let mut live = Live {
-        view: View::Rotation,
-        mode,
+    let mut live = Live::new(
+        View::Rotation,
+        output_mode(global, false),
         cx,
-        goal: Some(RotationGoal {
-            target,
-            stall_after: SignedDuration::try_from(stall_after)
-                .unwrap_or(SignedDuration::from_secs(600)),
-            deadline: timeout.map(|t| Instant::now() + t),
-        }),
+        Some(goal),
         state,
-        recent: VecDeque::new(),
-        last_rotation: None,
-        stall_reported: None,
-        stalled_secs: 0,
-        stalled_since: None,
-    };
+    );
+    // What the watchers saw while the control plane was updating comes first.
+    live.route(early_lines.into_iter().collect());
     let code = live.run(rx, global.output).await?;
     let stalled_secs = live.stalled_total();
     Ok(RotationOutcome {
@@ -325,7 +307,35 @@ struct Live {
     stalled_since: Option<Timestamp>,
 }
 
+/// `--once`, `-o json`, a terminal, or plain lines.
+fn output_mode(global: &GlobalArgs, once: bool) -> Mode {
+    if once {
+        Mode::Once
+    } else if global.output == Output::Json {
+        Mode::Json
+    } else if std::io::stdout().is_terminal() {
+        Mode::Tty
+    } else {
+        Mode::Plain
+    }
+}
+
 impl Live {
+    fn new(view: View, mode: Mode, cx: Context, goal: Option<RotationGoal>, state: State) -> Live {
+        Live {
+            view,
+            mode,
+            cx,
+            goal,
+            state,
+            recent: VecDeque::new(),
+            last_rotation: None,
+            stall_reported: None,
+            stalled_secs: 0,
+            stalled_since: None,
+        }
+    }
+
     async fn run(&mut self, mut rx: mpsc::Receiver<Change>, output: Output) -> Result<u8, Error> {
         let mut terminal = match self.mode {
             Mode::Tty => Some(
@@ -473,7 +483,13 @@ impl Live {
         match r.stalled_for {
             Some(idle) => {
                 let why = rotation::blockers(&self.state, &r);
-                if self.stall_reported.as_ref() != Some(&why) {
+                // Karpenter's events repeat: the reasons changed only if the rest did.
+                let key: Vec<String> = why
+                    .iter()
+                    .filter(|w| !w.starts_with("karpenter: "))
+                    .cloned()
+                    .collect();
+                if self.stall_reported.as_ref() != Some(&key) {
                     if self.stall_reported.is_none() {
                         self.stalled_since =
                             Some(Timestamp::now() - SignedDuration::from_secs(idle));
@@ -487,7 +503,7 @@ impl Live {
                             why.join("; ")
                         }
                     );
-                    self.stall_reported = Some(why);
+                    self.stall_reported = Some(key);
                     self.emit_now(Subject::Rotation, "stalled", &text);
                 }
             }

@@ -213,12 +213,17 @@ async fn bad_inputs_get_clear_errors() {
             2,
             &["unknown scenario \"nope\""],
         ),
-        case("upgrade not yet", &["upgrade"], 2, &["not available yet"]),
         case(
-            "watch not yet",
-            &["watch", "nodes"],
+            "upgrade without a terminal or --yes",
+            &["upgrade"],
             2,
-            &["not available yet"],
+            &["refusing to upgrade without a confirmation"],
+        ),
+        case(
+            "watch rotation bad version",
+            &["watch", "rotation", "--to", "1.x"],
+            2,
+            &["not a Kubernetes version"],
         ),
     ];
     // No region anywhere: not in the environment, not in a profile, not in the context's name.

@@ -95,11 +95,13 @@ pub fn clu002(f: &Facts) -> Vec<Finding> {
         );
     }
     if step > 1 {
+        let skipped = if target.major == current.major {
+            format!("skips {} minor version(s)", step - 1)
+        } else {
+            "changes the major version".into()
+        };
         return fail(
-            format!(
-                "{current} → {target} skips {} minor version(s); EKS upgrades one minor at a time",
-                step - 1
-            ),
+            format!("{current} → {target} {skipped}; EKS upgrades one minor at a time"),
             format!(
                 "Upgrade to {} first, then one minor at a time up to {target}.",
                 current.next()

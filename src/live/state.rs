@@ -45,9 +45,21 @@ pub struct Progress {
     pub last_replaced: Option<Timestamp>,
     /// Controlled pods that left a node being replaced (they are recreated elsewhere).
     pub pods_rescheduled: u32,
+    /// Pods that left a node being replaced while their PDB allowed no disruption (a force
+    /// drain past terminationGracePeriod, or a deletion behind the PDB's back); the first 1,000.
+    pub past_budget: Vec<PastBudget>,
     /// When something last moved (local time): a node joined, was disrupted or removed, a pod
     /// rescheduled.
     pub last_progress: Option<Timestamp>,
+}
+
+/// A pod that left past its PDB.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PastBudget {
+    pub time: Timestamp,
+    pub pdb: String,
+    pub pod: String,
+    pub node: String,
 }
 
 /// Everything the live views know.
@@ -453,6 +465,11 @@ impl State {
 
     fn upsert_pod(&mut self, p: PodFacts, now: Timestamp, out: &mut Vec<Line>) {
         let key = format!("{}/{}", p.namespace, p.name);
+        if p.terminating {
+            if let Some(o) = self.pods.get(&key).filter(|o| !o.terminating).cloned() {
+                self.past_budget(&o, now);
+            }
+        }
         let old = self.pods.remove(&key);
         self.count_pod(old.as_ref(), -1, now);
         self.count_pod(Some(&p), 1, now);
@@ -496,6 +513,9 @@ impl State {
     }
 
     fn delete_pod(&mut self, key: &str, now: Timestamp, out: &mut Vec<Line>) {
+        if let Some(p) = self.pods.get(key).filter(|p| !p.terminating).cloned() {
+            self.past_budget(&p, now);
+        }
         let Some(p) = self.pods.remove(key) else {
             return;
         };
@@ -513,6 +533,37 @@ impl State {
         ));
         if is_healthy(&p) {
             self.judge_namespace(&p.namespace, now, out);
+        }
+    }
+
+    /// Records `p` (about to stop counting as healthy) if it leaves a node being replaced while a
+    /// PDB over it has no disruption to spare.
+    fn past_budget(&mut self, p: &PodFacts, now: Timestamp) {
+        let Some(node) = p.node.as_deref() else {
+            return;
+        };
+        let replaced = self.nodes.get(node).is_some_and(|n| n.disrupting())
+            || self.claim_of(node).is_some_and(|c| c.deletion.is_some());
+        if !replaced || !is_healthy(p) || self.progress.past_budget.len() >= 1000 {
+            return;
+        }
+        let keys = self
+            .pdbs_by_namespace
+            .get(&p.namespace)
+            .cloned()
+            .unwrap_or_default();
+        for k in keys {
+            let Some(pdb) = self.pdbs.get(&k) else {
+                continue;
+            };
+            if pdb.selects(p) && pdb.healthy - 1 < pdb.required() {
+                self.progress.past_budget.push(PastBudget {
+                    time: now,
+                    pdb: k.clone(),
+                    pod: format!("{}/{}", p.namespace, p.name),
+                    node: node.to_string(),
+                });
+            }
         }
     }
 

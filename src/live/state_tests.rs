@@ -199,6 +199,8 @@ fn a_pdb_dip_that_lasts_a_single_event_is_a_violation() {
     let myapp = &s.pdbs["default/myapp"];
     assert_eq!(myapp.lowest, Some(7));
     assert_eq!(myapp.violations.len(), 1);
+    // the node was not being replaced: nothing left "past the budget" of a drain
+    assert!(s.progress.past_budget.is_empty());
     assert!(myapp.violations[0].end.is_some());
 }
 
@@ -345,4 +347,27 @@ fn a_stalled_rotation_says_why_by_name_with_the_force_drain_time() {
         why.contains("its pods will be deleted past the budget at 2024-12-13"),
         "{why}"
     );
+}
+
+#[test]
+fn pods_leaving_a_replaced_node_past_their_pdb_are_recorded() {
+    let mut s = synced();
+    let mut old = n("i-old", OLD);
+    old.disrupted = true;
+    s.apply(Change::Applied(Object::Node(old)), t(10));
+    // two evictions the PDB allows (10 → 8 healthy), then a third past it
+    for i in 0..3 {
+        let mut p = app(i, "i-old");
+        p.terminating = true;
+        s.apply(Change::Applied(Object::Pod(p)), t(20 + i as i64));
+    }
+    let past: Vec<&str> = s
+        .progress
+        .past_budget
+        .iter()
+        .map(|p| p.pod.as_str())
+        .collect();
+    assert_eq!(past, ["default/myapp-2"]);
+    assert_eq!(s.progress.past_budget[0].pdb, "default/myapp");
+    assert_eq!(s.progress.pods_rescheduled, 3);
 }

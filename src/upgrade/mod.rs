@@ -69,6 +69,19 @@ enum Start {
 
 async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<u8, Error> {
     let json = global.output == Output::Json;
+    if let Some(path) = &args.report {
+        // Found out now, not after the cluster was upgraded.
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "cannot write the report to {}: {e} — pass a --report path in a writable directory",
+                    path.display()
+                ))
+            })?;
+    }
     let connect::Connection { cluster, aws, kube } = connect::connect(global).await?;
     let facts = facts::gather(
         &aws,
@@ -110,8 +123,10 @@ async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<u8, Error> {
         pods_rescheduled: 0,
         pdbs: Vec::new(),
         blocked_seconds: 0,
+        pods_past_budget: Vec::new(),
         complete: false,
         errors: Vec::new(),
+        finished: Timestamp::now(),
     };
 
     let update = match start {
@@ -305,8 +320,9 @@ fn where_to_start(f: &Facts, to: Option<Minor>) -> Result<Start, Error> {
     let rules = crate::checks::cluster::clu002(f);
     if let Some(bad) = rules.iter().find(|x| x.severity == Severity::Fail) {
         return Err(Error::Usage(format!(
-            "{}: {} {}",
-            bad.subject, bad.message, bad.remediation
+            "{}. {}",
+            bad.message.trim_end_matches('.'),
+            bad.remediation
         )));
     }
     Ok(Start::Fresh)
@@ -356,6 +372,9 @@ fn line(doc: &serde_json::Value) {
 }
 
 fn print_report(global: &GlobalArgs, args: &UpgradeArgs, r: &Report) -> Result<(), Error> {
+    let mut r = r.clone();
+    r.finished = Timestamp::now();
+    let r = &r;
     if global.output == Output::Json {
         line(&json!({ "report": r }));
     } else {

@@ -28,9 +28,13 @@ pub struct Report {
     pub pods_rescheduled: u32,
     pub pdbs: Vec<PdbOutcome>,
     pub blocked_seconds: i64,
+    /// Pods that left a node being replaced while their PDB allowed no disruption.
+    pub pods_past_budget: Vec<crate::live::state::PastBudget>,
     /// Every node runs the target.
     pub complete: bool,
     pub errors: Vec<String>,
+    /// When the report was made (the upgrade's end as the user lived it).
+    pub finished: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -73,6 +77,7 @@ pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, complete: 
         })
         .collect();
     r.blocked_seconds = blocked_seconds;
+    r.pods_past_budget = s.progress.past_budget.clone();
     r.complete = complete;
 }
 
@@ -95,14 +100,12 @@ pub fn render(r: &Report) -> String {
         .as_ref()
         .or(r.nodes.as_ref())
         .map(|s| s.start);
-    let end = r
-        .nodes
-        .as_ref()
-        .and_then(|n| n.end)
-        .or(r.control_plane.as_ref().and_then(|c| c.end));
-    let total = match (start, end) {
-        (Some(s), Some(e)) => format!(" in {}", human(e.duration_since(s).as_secs().max(0) as u64)),
-        _ => String::new(),
+    let total = match start {
+        Some(s) => format!(
+            " in {}",
+            human(r.finished.duration_since(s).as_secs().max(0) as u64)
+        ),
+        None => String::new(),
     };
     let mut out = format!(
         "Upgrade of {} {} → {} {}{}\n",
@@ -175,6 +178,28 @@ pub fn render(r: &Report) -> String {
                 );
             }
         }
+        if !r.pods_past_budget.is_empty() {
+            let pods: Vec<String> = r
+                .pods_past_budget
+                .iter()
+                .take(5)
+                .map(|p| format!("{} (PDB {})", p.pod, p.pdb))
+                .collect();
+            row(
+                &mut out,
+                "past the PDB",
+                format!(
+                    "{} pod(s) left while their PDB allowed no disruption: {}{}",
+                    r.pods_past_budget.len(),
+                    pods.join(", "),
+                    if r.pods_past_budget.len() > 5 {
+                        ", …"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
         row(
             &mut out,
             "blocked",
@@ -234,8 +259,10 @@ mod tests {
                 violations: vec![],
             }],
             blocked_seconds: 0,
+            pods_past_budget: vec![],
             complete: true,
             errors: vec![],
+            finished: t(1206),
         }
     }
 

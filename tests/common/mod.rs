@@ -338,3 +338,51 @@ pub async fn requests_named(sim: &SimHandle, operation: &str) -> usize {
         .filter(|r| r["operation"] == operation)
         .count()
 }
+
+/// The operations of the mutating requests in the request log, in order.
+pub async fn mutating_operations(sim: &SimHandle) -> Vec<String> {
+    mutating_requests(sim)
+        .await
+        .iter()
+        .map(|r| r["operation"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The emulator with `scenario` (a name or a path) and its clock running `speed` times as fast as
+/// real time.
+pub async fn start_sim_fast(scenario: &str, speed: f64) -> SimHandle {
+    start_sim_with(SimOptions {
+        scenario: Some(scenario.to_string()),
+        clock: ClockMode::Speed(speed),
+        ..Default::default()
+    })
+    .await
+}
+
+/// A scenario file of this crate's `tests/scenarios/`.
+pub fn test_scenario(file: &str) -> String {
+    format!("{}/tests/scenarios/{file}", env!("CARGO_MANIFEST_DIR"))
+}
+
+impl Streaming {
+    /// `spawn`, with the command's stderr written to `stderr` instead of thrown away.
+    pub fn spawn_with_stderr(mut cmd: Command, stderr: &std::path::Path) -> Streaming {
+        use std::io::BufRead;
+        let file = std::fs::File::create(stderr).expect("stderr file");
+        cmd.stdout(std::process::Stdio::piped()).stderr(file);
+        let mut child = cmd.spawn().expect("spawn");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Streaming { child, lines }
+    }
+}

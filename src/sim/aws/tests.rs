@@ -409,7 +409,7 @@ async fn sdk_updates_the_version_as_eks_validates_it() {
         .await
         .unwrap_err()
         .into_service_error();
-    assert!(e.is_invalid_request_exception(), "{e:?}");
+    assert!(e.is_invalid_state_exception(), "{e:?}");
     assert!(e.meta().message().unwrap().contains("Kubelet version skew"));
 
     let up = eks
