@@ -78,37 +78,6 @@ async fn wait_for_update_calls(sim: &SimHandle, n: usize) {
     }
 }
 
-/// Moves the manual clock one virtual second at a time, collecting the command's stdout, until
-/// a new line satisfies `stop` (`None`) or the command exits (`Some(code)`); panics after `max`
-/// virtual seconds.
-async fn drive(
-    sim: &SimHandle,
-    w: &mut Streaming,
-    seen: &mut Vec<String>,
-    max: u64,
-    stop: impl Fn(&str) -> bool,
-) -> Option<i32> {
-    for _ in 0..max {
-        common::advance(sim, 1);
-        tokio::time::sleep(Duration::from_millis(5)).await;
-        let new = w.drain();
-        let hit = new.iter().any(|l| stop(l));
-        seen.extend(new);
-        if hit {
-            return None;
-        }
-        if let Ok(Some(status)) = w.child.try_wait() {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            seen.extend(w.drain());
-            return Some(status.code().unwrap_or(-1));
-        }
-    }
-    panic!(
-        "the upgrade neither stopped nor exited within {max} virtual seconds:\n{}",
-        seen.join("\n")
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_article_upgrade_ends_done_with_one_update_call_and_the_same_report_twice() {
     let sim = common::start_sim_fast("article", SPEED).await;
@@ -569,7 +538,7 @@ async fn pods_deleted_behind_the_pdbs_back_during_the_rotation_exit_1() {
     assert_eq!(deleted.matches("deleted").count(), 3, "{deleted}");
     let healthy_after = ready.len() - 3;
 
-    let code = drive(&sim, &mut up, &mut seen, 3000, |_| false).await;
+    let code = common::drive(&sim, &mut up, &mut seen, 3000, |_| false).await;
     let all = seen.join("\n");
     let stderr = std::fs::read_to_string(dir.path().join("stderr")).unwrap();
     assert_eq!(code, Some(1), "{all}\n{stderr}");
@@ -650,7 +619,7 @@ async fn no_rotation_stops_after_the_control_plane_and_a_rerun_follows_the_rotat
         })
         .await;
     let mut seen = vec![first_line];
-    let code = drive(&sim, &mut again, &mut seen, 3000, |_| false).await;
+    let code = common::drive(&sim, &mut again, &mut seen, 3000, |_| false).await;
     let all = seen.join("\n");
     let err = std::fs::read_to_string(dir.path().join("again.err")).unwrap();
     assert_eq!(code, Some(0), "{all}\n{err}");

@@ -45,37 +45,6 @@ fn watch(sim: &SimHandle, args: &[&str]) -> Streaming {
     Streaming::spawn(cmd)
 }
 
-/// Moves the manual clock one virtual second at a time, collecting what the watch prints, until
-/// a new line satisfies `stop` (`None`) or the watch exits (`Some(code)`); panics after `max`
-/// virtual seconds.
-async fn drive(
-    sim: &SimHandle,
-    w: &mut Streaming,
-    seen: &mut Vec<String>,
-    max: u64,
-    stop: impl Fn(&str) -> bool,
-) -> Option<i32> {
-    for _ in 0..max {
-        common::advance(sim, 1);
-        tokio::time::sleep(Duration::from_millis(5)).await;
-        let new = w.drain();
-        let hit = new.iter().any(|l| stop(l));
-        seen.extend(new);
-        if hit {
-            return None;
-        }
-        if let Ok(Some(status)) = w.child.try_wait() {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            seen.extend(w.drain());
-            return Some(status.code().unwrap_or(-1));
-        }
-    }
-    panic!(
-        "the watch neither stopped nor exited within {max} virtual seconds:\n{}",
-        seen.join("\n")
-    );
-}
-
 /// The names of the nodes, as kubectl lists them.
 async fn node_names(sim: &SimHandle) -> Vec<String> {
     kubectl(sim, &["get", "nodes", "-o", "name"])
@@ -107,7 +76,7 @@ async fn the_article_upgrade_ends_with_every_node_on_1_31_and_the_pdb_held() {
     let mut seen = vec![first];
     update_cluster(&sim, "1.31", false).await;
     let started = Instant::now();
-    let code = drive(&sim, &mut w, &mut seen, 3000, |_| false).await;
+    let code = common::drive(&sim, &mut w, &mut seen, 3000, |_| false).await;
     eprintln!("rotation watched in {:?}", started.elapsed());
 
     let lines: Vec<Value> = seen
@@ -212,7 +181,7 @@ async fn pods_deleted_behind_the_pdbs_back_are_a_violation_and_exit_1() {
     let mut seen = vec![first];
     update_cluster(&sim, "1.31", false).await;
     let draining = format!(" node {old} tainted karpenter.sh/disrupted");
-    let stopped = drive(&sim, &mut w, &mut seen, 3000, |l| l.contains(&draining)).await;
+    let stopped = common::drive(&sim, &mut w, &mut seen, 3000, |l| l.contains(&draining)).await;
     assert_eq!(stopped, None, "{}", seen.join("\n"));
 
     // The clock stands still: these three are Ready right now.
@@ -225,7 +194,7 @@ async fn pods_deleted_behind_the_pdbs_back_are_a_violation_and_exit_1() {
     assert_eq!(out.matches("deleted").count(), 3, "{out}");
     let healthy_after = ready.len() - 3;
 
-    let code = drive(&sim, &mut w, &mut seen, 3000, |_| false).await;
+    let code = common::drive(&sim, &mut w, &mut seen, 3000, |_| false).await;
     let all = seen.join("\n");
     assert_eq!(code, Some(1), "{all}");
     let violated: Vec<&String> = seen

@@ -5,102 +5,15 @@
 
 mod common;
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::tmux::Tmux;
 use eksauto::sim::SimHandle;
 
 const WIDTH: usize = 150;
 
-/// A tmux server of our own (its socket in a fresh directory); killed when dropped, whatever
-/// happened.
-struct Tmux {
-    dir: tempfile::TempDir,
-}
-
-impl Tmux {
-    fn command(&self) -> Command {
-        let mut cmd = Command::new("tmux");
-        cmd.arg("-S").arg(self.dir.path().join("tmux.sock"));
-        cmd
-    }
-
-    async fn run(&self, args: &[&str]) -> String {
-        let mut cmd = self.command();
-        cmd.args(args);
-        let (code, out, err) = common::run(cmd).await;
-        assert_eq!(code, 0, "tmux {args:?}: {err}");
-        out
-    }
-
-    /// The pane as text, wrapped lines joined (`-J`), trailing blank lines dropped.
-    async fn screen(&self) -> String {
-        let out = self.run(&["capture-pane", "-p", "-J", "-t", "watch"]).await;
-        out.trim_end().to_string()
-    }
-
-    /// Captures the pane until `pred` holds; the last capture.
-    async fn wait_screen(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let started = Instant::now();
-        loop {
-            let s = self.screen().await;
-            if pred(&s) {
-                return s;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "no {what} on the screen:\n{s}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn alternate_on(&self) -> String {
-        self.run(&["display", "-p", "-t", "watch", "#{alternate_on}"])
-            .await
-            .trim()
-            .to_string()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self
-            .command()
-            .arg("kill-server")
-            .stderr(std::process::Stdio::null())
-            .status();
-    }
-}
-
 fn start(sim: &SimHandle) -> Tmux {
-    let tmux = Tmux {
-        dir: tempfile::tempdir().expect("a temporary directory"),
-    };
-    let mut cmd = tmux.command();
-    // the server, and so the pane's shell, gets the emulator's environment
-    common::with_sim_env(&mut cmd, sim);
-    let shell = format!(
-        "{} watch nodes; echo EXIT=$?; sleep 60",
-        env!("CARGO_BIN_EXE_eksauto")
-    );
-    let width = WIDTH.to_string();
-    cmd.args([
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        "watch",
-        "-x",
-        &width,
-        "-y",
-        "40",
-    ])
-    .arg(shell);
-    let status = cmd.status().expect("tmux runs");
-    assert!(status.success(), "tmux new-session failed");
-    tmux
+    Tmux::start(sim, "watch", (WIDTH, 40), "watch nodes")
 }
 
 /// What every frame must be: no escape sequence left as text, nothing wider than the pane, the
@@ -150,7 +63,9 @@ async fn the_frame_redraws_in_place_and_q_restores_the_terminal() {
 
     let tmux = start(&sim);
     let first = tmux
-        .wait_screen("node row", |s| s.lines().any(|l| l.starts_with(&node)))
+        .wait_screen("node row", Duration::from_secs(30), |s| {
+            s.lines().any(|l| l.starts_with(&node))
+        })
         .await;
     check_frame(&first, &node);
     assert_eq!(row(&first, &node)[1], "Ready", "{first}");
@@ -165,7 +80,7 @@ async fn the_frame_redraws_in_place_and_q_restores_the_terminal() {
     let (code, _, err) = common::run(cordon).await;
     assert_eq!(code, 0, "{err}");
     let cordoned = tmux
-        .wait_screen("SchedulingDisabled", |s| {
+        .wait_screen("SchedulingDisabled", Duration::from_secs(30), |s| {
             s.lines()
                 .any(|l| l.starts_with(&node) && l.contains(" SchedulingDisabled "))
         })
@@ -173,9 +88,11 @@ async fn the_frame_redraws_in_place_and_q_restores_the_terminal() {
     check_frame(&cordoned, &node);
     assert_eq!(row(&cordoned, &node)[1], "SchedulingDisabled");
 
-    tmux.run(&["send-keys", "-t", "watch", "q"]).await;
+    tmux.send_keys("q").await;
     let last = tmux
-        .wait_screen("EXIT=", |s| s.lines().any(|l| l.starts_with("EXIT=")))
+        .wait_screen("EXIT=", Duration::from_secs(30), |s| {
+            s.lines().any(|l| l.starts_with("EXIT="))
+        })
         .await;
     assert_eq!(last.lines().last(), Some("EXIT=0"), "{last}");
     assert_eq!(

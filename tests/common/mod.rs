@@ -2,6 +2,8 @@
 //! `kubectl`) that talk to it through nothing but the environment, as a user would.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::process::Command;
 use std::time::Duration;
 
@@ -385,4 +387,35 @@ impl Streaming {
         });
         Streaming { child, lines }
     }
+}
+
+/// Moves the manual clock one virtual second at a time, collecting the command's stdout, until a
+/// new line satisfies `stop` (`None`) or the command exits (`Some(code)`); panics after `max`
+/// virtual seconds.
+pub async fn drive(
+    sim: &SimHandle,
+    w: &mut Streaming,
+    seen: &mut Vec<String>,
+    max: u64,
+    stop: impl Fn(&str) -> bool,
+) -> Option<i32> {
+    for _ in 0..max {
+        advance(sim, 1);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let new = w.drain();
+        let hit = new.iter().any(|l| stop(l));
+        seen.extend(new);
+        if hit {
+            return None;
+        }
+        if let Ok(Some(status)) = w.child.try_wait() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            seen.extend(w.drain());
+            return Some(status.code().unwrap_or(-1));
+        }
+    }
+    panic!(
+        "the command neither stopped nor exited within {max} virtual seconds:\n{}",
+        seen.join("\n")
+    );
 }
