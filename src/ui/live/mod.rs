@@ -66,6 +66,34 @@ pub fn grid<S: ToString>(header: &[&str], rows: impl IntoIterator<Item = Vec<S>>
         .collect()
 }
 
+/// The same table, fitted to `width`: while it is wider, the columns named in `drop` go, in that
+/// order (the least useful first); what still does not fit is cut by the frame.
+pub fn grid_fitted(
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    width: usize,
+    drop: &[&str],
+) -> Vec<String> {
+    let mut keep: Vec<usize> = (0..header.len()).collect();
+    let mut dropping = drop.iter();
+    loop {
+        let h: Vec<&str> = keep.iter().map(|&i| header[i]).collect();
+        let table = grid(
+            &h,
+            rows.iter()
+                .map(|r| keep.iter().map(|&i| r[i].clone()).collect::<Vec<_>>()),
+        );
+        let widest = table.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        let next = dropping
+            .next()
+            .and_then(|d| header.iter().position(|h| h == d));
+        match next {
+            Some(col) if widest > width => keep.retain(|&i| i != col),
+            _ => return table,
+        }
+    }
+}
+
 /// Cuts a line to `width` characters (a `…` marks the cut).
 pub fn crop(line: &str, width: usize) -> String {
     if line.chars().count() <= width {
@@ -105,4 +133,35 @@ pub fn trouble_lines(s: &State) -> Vec<String> {
 /// `38%`, or `-` without a value.
 pub fn percent(v: Option<u32>) -> String {
     v.map_or("-".into(), |v| format!("{v}%"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_narrow_screen_drops_the_named_columns_in_order() {
+        let rows = vec![vec![
+            "i-1".to_string(),
+            "on-demand".into(),
+            "us-west-2a".into(),
+            "10/110".into(),
+        ]];
+        let wide = grid_fitted(
+            &["NODE", "CAP", "ZONE", "PODS"],
+            rows.clone(),
+            200,
+            &["CAP", "ZONE"],
+        );
+        assert!(
+            wide[0].contains("CAP") && wide[0].contains("ZONE"),
+            "{wide:?}"
+        );
+        let narrow = grid_fitted(&["NODE", "CAP", "ZONE", "PODS"], rows, 26, &["CAP", "ZONE"]);
+        assert!(
+            !narrow[0].contains("CAP") && narrow[0].contains("ZONE"),
+            "{narrow:?}"
+        );
+        assert!(narrow[1].contains("10/110") && narrow.iter().all(|l| l.chars().count() <= 26));
+    }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{crop, feed_line, fit, grid, percent, trouble_lines, Context, Screen};
+use super::{crop, feed_line, fit, grid, grid_fitted, percent, trouble_lines, Context, Screen};
 use crate::disruption::budget::drift_allowance;
 use crate::duration::age;
 use crate::live::node::{LiveNode, NodeStatus};
@@ -192,27 +192,32 @@ pub fn frame(
     let mut all = rows(s, now);
     let hidden = all.len().saturating_sub(screen.height);
     all.truncate(screen.height);
-    let node_rows = grid(
+    let node_rows = grid_fitted(
         &[
             "NODE", "STATUS", "VERSION", "TYPE", "CAP", "POOL", "ZONE", "PODS", "CPU", "MEM",
             "AGE", "EXPIRES",
         ],
-        all.into_iter().map(|r| {
-            vec![
-                r.name,
-                r.status.to_string(),
-                r.version,
-                r.instance_type.unwrap_or_else(|| "-".into()),
-                r.capacity_type.unwrap_or_else(|| "-".into()),
-                r.node_pool.unwrap_or_else(|| "-".into()),
-                r.zone.unwrap_or_else(|| "-".into()),
-                format!("{}/{}", r.pods, r.max_pods),
-                percent(Some(r.cpu_requests_percent)),
-                percent(Some(r.memory_requests_percent)),
-                r.age_seconds.map_or("-".into(), |a| age(a as u64)),
-                left(r.expires_in_seconds),
-            ]
-        }),
+        all.into_iter()
+            .map(|r| {
+                vec![
+                    r.name,
+                    r.status.to_string(),
+                    r.version,
+                    r.instance_type.unwrap_or_else(|| "-".into()),
+                    r.capacity_type.unwrap_or_else(|| "-".into()),
+                    r.node_pool.unwrap_or_else(|| "-".into()),
+                    r.zone.unwrap_or_else(|| "-".into()),
+                    format!("{}/{}", r.pods, r.max_pods),
+                    percent(Some(r.cpu_requests_percent)),
+                    percent(Some(r.memory_requests_percent)),
+                    r.age_seconds.map_or("-".into(), |a| age(a as u64)),
+                    left(r.expires_in_seconds),
+                ]
+            })
+            .collect(),
+        screen.width,
+        // On a narrow terminal: what the summary or another column already says goes first.
+        &["CAP", "ZONE", "POOL", "EXPIRES", "TYPE", "MEM"],
     );
     let feed: Vec<String> = recent.iter().map(feed_line).collect();
     assemble(head, summary, node_rows, hidden, feed, screen, "nodes")
