@@ -68,8 +68,6 @@ pub enum Error {
     /// A bounded wait ran out.
     #[error("{0}")]
     Timeout(String),
-    #[error("interrupted")]
-    Interrupted,
     /// The built-in emulator could not start (a bad scenario, a port in use, ...).
     #[error("{0}")]
     Emulator(String),

@@ -2,21 +2,21 @@
 //!
 //! The library holds everything the `eksauto` binary does, so integration tests can drive the same
 //! code (and start the built-in emulator in-process). The flow is gather (`facts`) → judge (`checks`)
-//! → render (`ui`); `sim` is the emulator and talks to the rest only over HTTP on loopback.
+//! → render (`ui`). The emulator is its own crate (`crates/sim`), named only by `commands::sim`
+//! and `commands::demo`, and talks to the rest only over HTTP on loopback.
 
 pub mod checks;
 pub mod cli;
 pub mod clients;
+pub mod commands;
 pub mod connect;
 pub mod disruption;
 pub mod duration;
 pub mod error;
 pub mod facts;
 pub mod live;
-pub mod preflight;
-pub mod sim;
+pub mod outcome;
 pub mod target;
 pub mod ui;
 pub mod upgrade;
 pub mod version;
-pub mod watch;

@@ -1,22 +1,31 @@
-//! The `eksauto` binary: parses the command line, sets up logging, runs the command, and maps its
-//! outcome to one line on stderr and an exit code (0 ok, 1 a check failed, 2 usage / config /
-//! access, 3 timed out, 130 interrupted). This is the only place that decides exit codes for errors.
+//! The `eksauto` binary: parses the command line, sets up logging, runs the command, and turns how
+//! it ended into the exit code. This is the only place that decides exit codes:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | done (checks passed, upgrade complete, a view closed) |
+//! | 1 | checks failed, the upgrade was declined or refused or failed, a PDB was violated |
+//! | 2 | usage, configuration or access error; the preflight is incomplete |
+//! | 3 | timed out (`--timeout`); the work goes on in the cluster |
+//! | 4 | left the live view (`q`) while the rotation goes on |
+//! | 130 | interrupted (Ctrl-C) |
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use eksauto::cli::{generate, Cli, Command, DemoArgs, GlobalArgs, SimArgs};
+use eksauto::cli::{Cli, Command};
+use eksauto::commands::{completions, demo, preflight, sim, upgrade, watch};
 use eksauto::error::{one_line, Error};
-use eksauto::{preflight, sim, upgrade, watch};
+use eksauto::outcome::Outcome;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.verbose, cli.global.no_color);
     if let Command::Demo(_) = &cli.command {
-        demo_credentials();
+        demo::prepare_environment();
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -32,99 +41,78 @@ fn main() -> ExitCode {
     // `sim` stops on Ctrl-C by design and `upgrade` says how to re-attach; every other command
     // reports the interruption.
     let stops_on_interrupt = matches!(cli.command, Command::Sim(_) | Command::Upgrade(_));
-    let outcome = runtime.block_on(async {
+    let ended = runtime.block_on(async {
         if stops_on_interrupt {
             return run(cli).await;
         }
         tokio::select! {
             r = run(cli) => r,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+            _ = tokio::signal::ctrl_c() => Ok(Outcome::Interrupted),
         }
     });
     // Do not wait for lingering connections or servers.
     runtime.shutdown_background();
-    match outcome {
-        Ok(code) => ExitCode::from(code),
+    match ended {
+        Ok(outcome) => {
+            if outcome == Outcome::Interrupted {
+                eprintln!("error: interrupted");
+            }
+            ExitCode::from(outcome_code(&outcome))
+        }
         Err(e) => fail(&e),
     }
 }
 
-async fn run(cli: Cli) -> Result<u8, Error> {
+async fn run(cli: Cli) -> Result<Outcome, Error> {
     let global = cli.global;
     match cli.command {
-        Command::Preflight(args) => Ok(preflight::run(&global, &args).await? as u8),
+        Command::Preflight(args) => preflight::run(&global, &args).await,
         Command::Upgrade(args) => upgrade::run(&global, &args).await,
         Command::Watch { what } => watch::run(&global, &what).await,
-        Command::Completions { shell } => {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(&generate::completion(shell));
-            Ok(0)
-        }
-        Command::Sim(args) => {
-            sim::run(sim_options(&args)).await.map_err(emulator)?;
-            Ok(0)
-        }
-        Command::Demo(args) => demo(&global, &args).await,
+        Command::Completions { shell } => Ok(completions::run(shell)),
+        Command::Sim(args) => sim::run(&args).await,
+        Command::Demo(args) => demo::run(&global, &args).await,
     }
 }
 
-fn sim_options(a: &SimArgs) -> sim::SimOptions {
-    sim::SimOptions {
-        scenario: a.scenario.clone(),
-        aws_port: a.aws_port,
-        kube_port: a.kube_port,
-        clock: if a.manual_clock {
-            sim::ClockMode::Manual
-        } else {
-            sim::ClockMode::Speed(a.speed.unwrap_or(1.0))
-        },
-        latency_ms: a.latency,
-        kubeconfig_out: a.kubeconfig_out.clone(),
-        bookmark_interval_s: a.bookmark_interval,
-        min_request_timeout_s: a.min_request_timeout,
-        token_lifetime_s: a.token_lifetime,
-        require_aws_tokens: a.require_aws_tokens,
+/// How a command ended, as its exit code (the table at the top).
+fn outcome_code(o: &Outcome) -> u8 {
+    match o {
+        Outcome::Done => 0,
+        Outcome::ChecksFailed
+        | Outcome::Declined
+        | Outcome::UpdateFailed
+        | Outcome::PdbViolated => 1,
+        Outcome::Incomplete => 2,
+        Outcome::TimedOut => 3,
+        Outcome::Left { .. } => 4,
+        Outcome::Interrupted => 130,
     }
 }
 
-/// The emulator's static credentials, put in the environment before any thread exists so the AWS
-/// SDK's own credential chain finds them, as it would for a user who sourced `eksauto sim`.
-fn demo_credentials() {
-    std::env::remove_var("AWS_PROFILE");
-    std::env::remove_var("AWS_SESSION_TOKEN");
-    std::env::set_var("AWS_ACCESS_KEY_ID", sim::ACCESS_KEY_ID);
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", sim::SECRET_ACCESS_KEY);
+/// What stopped a command, as its exit code.
+fn error_code(e: &Error) -> u8 {
+    match e {
+        Error::Timeout(_) => 3,
+        Error::Usage(_)
+        | Error::NoRegion
+        | Error::NoCredentials { .. }
+        | Error::UnknownProfile { .. }
+        | Error::SsoExpired { .. }
+        | Error::Credentials { .. }
+        | Error::NoCluster { .. }
+        | Error::UnknownCluster { .. }
+        | Error::Kubeconfig(_)
+        | Error::Unreachable { .. }
+        | Error::Access { .. }
+        | Error::Api { .. }
+        | Error::Emulator(_) => 2,
+    }
 }
 
-/// `eksauto demo`: start the emulator in-process, then run the ordinary preflight against it,
-/// pointed there only by endpoint URL, region and kubeconfig, as the global options would.
-async fn demo(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, Error> {
-    let handle = sim::start(sim::SimOptions {
-        scenario: Some(args.scenario.clone()),
-        clock: sim::ClockMode::Speed(args.speed),
-        ..Default::default()
-    })
-    .await
-    .map_err(emulator)?;
-    eprintln!(
-        "Built-in EKS Auto Mode emulator started: cluster {} in {} (scenario {}, {}× speed). Running eksauto preflight against it:\n",
-        handle.cluster_name, handle.region, args.scenario, args.speed
-    );
-    let pointed = GlobalArgs {
-        cluster: None,
-        region: Some(handle.region.clone()),
-        profile: None,
-        endpoint_url: Some(handle.aws_url.clone()),
-        kubeconfig: Some(handle.kubeconfig.clone()),
-        context: None,
-        ..global.clone()
-    };
-    let code = preflight::run(&pointed, &args.preflight).await?;
-    eprintln!(
-        "\nTry it yourself: eksauto sim --scenario {} (prints the variables to export), then eksauto preflight.",
-        args.scenario
-    );
-    Ok(code as u8)
+fn fail(e: &Error) -> ExitCode {
+    eprintln!("error: {}", one_line(&e.to_string()));
+    ExitCode::from(error_code(e))
 }
 
 fn init_logging(verbose: u8, no_color: bool) {
@@ -144,35 +132,4 @@ fn init_logging(verbose: u8, no_color: bool) {
         )
         .with_target(verbose > 1)
         .try_init();
-}
-
-/// The emulator's own errors, in the client's terms (only this wiring knows the emulator).
-fn emulator(e: sim::SimError) -> Error {
-    Error::Emulator(e.to_string())
-}
-
-/// The one mapping from errors to exit codes.
-fn exit_code(e: &Error) -> u8 {
-    match e {
-        Error::Timeout(_) => 3,
-        Error::Interrupted => 130,
-        Error::Usage(_)
-        | Error::NoRegion
-        | Error::NoCredentials { .. }
-        | Error::UnknownProfile { .. }
-        | Error::SsoExpired { .. }
-        | Error::Credentials { .. }
-        | Error::NoCluster { .. }
-        | Error::UnknownCluster { .. }
-        | Error::Kubeconfig(_)
-        | Error::Unreachable { .. }
-        | Error::Access { .. }
-        | Error::Api { .. }
-        | Error::Emulator(_) => 2,
-    }
-}
-
-fn fail(e: &Error) -> ExitCode {
-    eprintln!("error: {}", one_line(&e.to_string()));
-    ExitCode::from(exit_code(e))
 }

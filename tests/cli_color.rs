@@ -13,7 +13,7 @@ fn has_script() -> bool {
 }
 
 /// Runs `eksauto ARGS` on a pseudo-terminal; returns what it printed there.
-async fn on_tty(sim: &eksauto::sim::SimHandle, args: &str, no_color_env: bool) -> String {
+async fn on_tty(sim: &eksauto_sim::SimHandle, args: &str, no_color_env: bool) -> String {
     let mut cmd = Command::new("script");
     common::with_sim_env(&mut cmd, sim);
     if no_color_env {

@@ -24,7 +24,7 @@ async fn very_verbose_logs_leak_no_secrets() {
         "-vv logs the calls:\n{err}"
     );
     for secret in [
-        eksauto::sim::SECRET_ACCESS_KEY,
+        eksauto_sim::SECRET_ACCESS_KEY,
         token.as_str(),
         "SessionTokenThatMustNotLeak0123",
     ] {

@@ -7,7 +7,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use eksauto::sim::SimHandle;
+use eksauto_sim::SimHandle;
 
 /// One bad invocation and what it must produce.
 struct Case {
@@ -461,7 +461,7 @@ async fn version_jumps_fail_the_version_check() {
 async fn cluster_without_auto_mode_is_reported() {
     let article = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/article.yaml"
+        "/crates/sim/scenarios/article.yaml"
     ))
     .unwrap();
     let off = article.replace(

@@ -3,8 +3,8 @@
 
 mod common;
 
-use eksauto::sim::faults::{ErrorFault, ErrorKind};
-use eksauto::sim::world::lock;
+use eksauto_sim::faults::{ErrorFault, ErrorKind};
+use eksauto_sim::world::lock;
 use serde_json::Value;
 
 fn fault(operation: &str, kind: ErrorKind, count: Option<u32>) -> ErrorFault {

@@ -4,8 +4,8 @@
 
 mod common;
 
-use eksauto::sim::faults::{ErrorFault, ErrorKind};
-use eksauto::sim::world::lock;
+use eksauto_sim::faults::{ErrorFault, ErrorKind};
+use eksauto_sim::world::lock;
 use serde_json::Value;
 
 fn findings(out: &str) -> Vec<Value> {
@@ -83,7 +83,7 @@ async fn unreachable_kubernetes_api_keeps_the_aws_findings() {
 async fn private_only_endpoint_says_where_to_run_from() {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/article.yaml"
+        "/crates/sim/scenarios/article.yaml"
     ))
     .unwrap();
     let private = text.replacen(

@@ -103,7 +103,7 @@ async fn refresh_waits_for_completion() {
 }
 
 /// The emulator's virtual time (`GET /_sim/clock`), as the request log writes it.
-fn clock_now(sim: &eksauto::sim::SimHandle) -> String {
+fn clock_now(sim: &eksauto_sim::SimHandle) -> String {
     let body = common::http_get(&format!("{}/_sim/clock", sim.aws_url));
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     v["now"].as_str().unwrap().to_string()

@@ -8,8 +8,8 @@ mod common;
 use std::time::Duration;
 
 use common::{http_async, Streaming};
-use eksauto::sim::store::Res;
-use eksauto::sim::SimHandle;
+use eksauto_sim::store::Res;
+use eksauto_sim::SimHandle;
 use serde_json::Value;
 
 fn kubectl(sim: &SimHandle, a: &[&str]) -> std::process::Command {

@@ -7,7 +7,7 @@ mod common;
 use std::process::Command;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use eksauto::sim::SimHandle;
+use eksauto_sim::SimHandle;
 use serde_json::Value;
 
 const CLUSTER: &str = "interesting-funk-otter";
@@ -659,8 +659,8 @@ async fn sdk_config(sim: &SimHandle) -> SdkConfig {
         .endpoint_url(&sim.aws_url)
         .region(Region::new(sim.region.clone()))
         .credentials_provider(aws_sdk_eks::config::Credentials::new(
-            eksauto::sim::ACCESS_KEY_ID,
-            eksauto::sim::SECRET_ACCESS_KEY,
+            eksauto_sim::ACCESS_KEY_ID,
+            eksauto_sim::SECRET_ACCESS_KEY,
             None,
             None,
             "emulator",
@@ -835,10 +835,10 @@ async fn the_rust_sdk_calls_every_operation() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn planned_faults_are_errors_the_clients_retry() {
-    use eksauto::sim::faults::{ErrorFault, ErrorKind};
+    use eksauto_sim::faults::{ErrorFault, ErrorKind};
     let sim = common::start_sim("article", true).await;
     {
-        let mut w = eksauto::sim::world::lock(&sim.world);
+        let mut w = eksauto_sim::world::lock(&sim.world);
         w.faults.errors = vec![
             ErrorFault {
                 operation: "eks:ListAddons".into(),

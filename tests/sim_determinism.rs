@@ -13,9 +13,9 @@ use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client, ResourceExt};
 
-use eksauto::sim::store::Res;
-use eksauto::sim::world::lock;
-use eksauto::sim::SimHandle;
+use eksauto_sim::store::Res;
+use eksauto_sim::world::lock;
+use eksauto_sim::SimHandle;
 
 /// One observed change: (kind, event, name, node, phase or kubelet version, ready).
 type Change = (String, String, String, String, String, bool);

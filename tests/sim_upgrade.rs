@@ -14,9 +14,9 @@ use k8s_openapi::api::core::v1::{Event as KubeEvent, Node, Pod};
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client, ResourceExt};
 
-use eksauto::sim::store::Res;
-use eksauto::sim::world::lock;
-use eksauto::sim::SimHandle;
+use eksauto_sim::store::Res;
+use eksauto_sim::world::lock;
+use eksauto_sim::SimHandle;
 
 /// What a watcher saw of one pod.
 #[derive(Debug, Clone, PartialEq)]
@@ -399,7 +399,7 @@ fn scenario_variant(
 ) -> String {
     let base = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/article.yaml"
+        "/crates/sim/scenarios/article.yaml"
     ))
     .expect("article scenario");
     let mut doc: serde_yaml::Value = serde_yaml::from_str(&base).expect("yaml");

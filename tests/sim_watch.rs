@@ -8,8 +8,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{events, http_async, Streaming};
-use eksauto::sim::store::Res;
-use eksauto::sim::{ClockMode, SimHandle, SimOptions};
+use eksauto_sim::store::Res;
+use eksauto_sim::{ClockMode, SimHandle, SimOptions};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use eksauto::sim::SimHandle;
+use eksauto_sim::SimHandle;
 
 struct Case {
     args: Vec<String>,

@@ -16,7 +16,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Streaming;
-use eksauto::sim::SimHandle;
+use eksauto_sim::SimHandle;
 use serde_json::{json, Value};
 
 const SPEED: f64 = 60.0;

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::tmux::Tmux;
-use eksauto::sim::SimHandle;
+use eksauto_sim::SimHandle;
 
 const PROMPT: &str = "Upgrade interesting-funk-otter to 1.31? [y/N]";
 

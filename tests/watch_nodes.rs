@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::Streaming;
-use eksauto::sim::world::lock;
-use eksauto::sim::SimHandle;
+use eksauto_sim::world::lock;
+use eksauto_sim::SimHandle;
 
 async fn kubectl(sim: &SimHandle, args: &[&str]) -> String {
     let mut cmd = common::kubectl(sim);

@@ -20,8 +20,8 @@ use eksauto::cli::GlobalArgs;
 use eksauto::connect;
 use eksauto::live::feed::{self, FeedConfig, Reconnect};
 use eksauto::live::{Change, Kind, State};
-use eksauto::sim::{ClockMode, SimHandle, SimOptions};
 use eksauto::version::Minor;
+use eksauto_sim::{ClockMode, SimHandle, SimOptions};
 
 /// A kubeconfig whose exec plugin (`aws eks get-token`) gets the emulator's AWS settings.
 fn exec_kubeconfig(sim: &SimHandle, dir: &std::path::Path) -> std::path::PathBuf {

@@ -10,7 +10,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::Streaming;
-use eksauto::sim::SimHandle;
+use eksauto_sim::SimHandle;
 use serde_json::Value;
 
 /// Runs a command that must succeed; its stdout.

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::tmux::Tmux;
-use eksauto::sim::SimHandle;
+use eksauto_sim::SimHandle;
 
 const WIDTH: usize = 150;
 

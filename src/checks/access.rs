@@ -126,7 +126,8 @@ fn api_unavailable(f: &Facts, why: &str, not_run: &[&str]) -> Finding {
 mod tests {
     use super::*;
     use crate::checks::fixtures::{article, kube};
-    use crate::checks::{exit_code, filter, run_all};
+    use crate::checks::{filter, run_all, verdict};
+    use crate::outcome::Outcome;
 
     #[test]
     fn readable_api_passes_with_counts() {
@@ -149,7 +150,7 @@ mod tests {
         let out = k8s002(&facts);
         assert_eq!(out[0].severity, Severity::Warn);
         assert!(!out[0].unchecked);
-        assert_eq!(exit_code(&run_all(&facts)), 0);
+        assert_eq!(verdict(&run_all(&facts)), Outcome::Done);
     }
 
     #[test]
@@ -192,12 +193,12 @@ mod tests {
         assert!(findings
             .iter()
             .any(|x| x.id == "IAM001" && x.severity == Severity::Pass));
-        assert_eq!(exit_code(&findings), 2);
+        assert_eq!(verdict(&findings), Outcome::Incomplete);
         // without the Kubernetes family, the AWS findings alone decide
         let skip = ["kubernetes".to_string()];
         let skipped = fold_unreachable(&facts, filter(run_all(&facts), &[], &skip), &[], &skip);
         assert!(skipped.iter().all(|x| x.family != Family::Kubernetes));
-        assert_eq!(exit_code(&skipped), 0);
+        assert_eq!(verdict(&skipped), Outcome::Done);
     }
 
     #[test]
@@ -222,7 +223,7 @@ mod tests {
         facts.kube = Gathered::Unavailable("no kubeconfig found".into());
         facts.cluster.status = "FAILED".into();
         let findings = fold_unreachable(&facts, run_all(&facts), &[], &[]);
-        assert_eq!(exit_code(&findings), 1);
+        assert_eq!(verdict(&findings), Outcome::ChecksFailed);
         // with K8S002 not selected, each selected check says "not checked" on its own
         let only = ["PDB001".to_string()];
         let kept = fold_unreachable(&facts, filter(run_all(&facts), &only, &[]), &only, &[]);

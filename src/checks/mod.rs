@@ -26,7 +26,7 @@ pub mod workloads;
 
 pub use access::fold_unreachable;
 pub use finding::{family_of, Family, Finding, Severity};
-pub use select::{exit_code, filter, is_known_selector, summary, worst, Summary};
+pub use select::{filter, is_known_selector, summary, verdict, worst, Summary};
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -182,6 +182,7 @@ pub(crate) fn date(t: Option<jiff::Timestamp>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::Outcome;
 
     fn ids(findings: &[Finding], sev: Severity) -> Vec<String> {
         let mut v: Vec<String> = findings
@@ -205,7 +206,7 @@ mod tests {
     #[test]
     fn article_cluster_has_no_fail_and_only_the_myapp_warns() {
         let findings = run_all(&fixtures::article());
-        assert_eq!(exit_code(&findings), 0);
+        assert_eq!(verdict(&findings), Outcome::Done);
         assert!(ids(&findings, Severity::Fail).is_empty(), "{findings:#?}");
         let warns: Vec<(&str, &str)> = findings
             .iter()
@@ -229,7 +230,7 @@ mod tests {
     #[test]
     fn blocked_cluster_fails_with_the_right_ids() {
         let findings = run_all(&fixtures::blocked());
-        assert_eq!(exit_code(&findings), 1);
+        assert_eq!(verdict(&findings), Outcome::ChecksFailed);
         let fails = ids(&findings, Severity::Fail);
         assert_eq!(
             fails,
@@ -273,7 +274,7 @@ mod tests {
         let clu = findings.iter().find(|f| f.id == "CLU001").unwrap();
         assert_eq!(clu.severity, Severity::Pass);
         // incomplete: the Kubernetes side was not looked at
-        assert_eq!(exit_code(&findings), 2);
+        assert_eq!(verdict(&findings), Outcome::Incomplete);
     }
 
     #[test]
@@ -311,7 +312,7 @@ mod tests {
         let npl = findings.iter().find(|f| f.id == "NPL001").unwrap();
         assert_eq!((npl.severity, npl.unchecked), (Severity::Fail, false));
         assert!(findings.iter().any(|f| f.id == "K8S001" && !f.unchecked));
-        assert_eq!(exit_code(&findings), 1);
+        assert_eq!(verdict(&findings), Outcome::ChecksFailed);
     }
 
     #[test]
@@ -366,6 +367,6 @@ mod tests {
         let pod001: Vec<_> = findings.iter().filter(|f| f.id == "POD001").collect();
         assert_eq!(pod001.len(), 1);
         assert!(pod001[0].message.starts_with("100 pod(s)"));
-        assert_eq!(exit_code(&findings), 0);
+        assert_eq!(verdict(&findings), Outcome::Done);
     }
 }

@@ -1,9 +1,10 @@
 //! Choosing and summing up findings: `--only`/`--skip` selection by ID, ID prefix or family,
-//! the process exit code (REFERENCE §6) and per-severity counts. No rendering here.
+//! the run's verdict (REFERENCE §6) and per-severity counts. No rendering here.
 
 use serde::{Deserialize, Serialize};
 
 use super::{family_of, Family, Finding, Severity, CATALOGUE};
+use crate::outcome::Outcome;
 
 /// Whether `token` (from `--only`/`--skip`) names a check ID, an ID prefix (`pdb`) or a family
 /// (`iam`, `kubernetes`), case-insensitively.
@@ -38,19 +39,19 @@ pub fn filter(findings: Vec<Finding>, only: &[String], skip: &[String]) -> Vec<F
         .collect()
 }
 
-/// Process exit code for a preflight run (REFERENCE §6): 1 when any finding FAILs; else 2 when a
-/// Kubernetes check could not look at the cluster (the API or one of its lists was unavailable:
-/// the answer is incomplete, and the node rotation's blockers may be hiding there); else 0.
-pub fn exit_code(findings: &[Finding]) -> i32 {
+/// How a preflight run ended (REFERENCE §6): checks failed when any finding FAILs; else
+/// incomplete when a Kubernetes check could not look at the cluster (the API or one of its lists
+/// was unavailable, and the node rotation's blockers may be hiding there); else done.
+pub fn verdict(findings: &[Finding]) -> Outcome {
     if findings.iter().any(|f| f.severity == Severity::Fail) {
-        1
+        Outcome::ChecksFailed
     } else if findings
         .iter()
         .any(|f| f.unchecked && f.family == Family::Kubernetes)
     {
-        2
+        Outcome::Incomplete
     } else {
-        0
+        Outcome::Done
     }
 }
 
@@ -123,13 +124,16 @@ mod tests {
     }
 
     #[test]
-    fn exit_code_worst_and_summary() {
+    fn verdict_worst_and_summary() {
         let pass = Finding::pass("CLU001", "cluster x", "ok");
         let warn = Finding::new("NET001", Severity::Warn, "s", "m");
         let fail = Finding::new("PDB001", Severity::Fail, "s", "m");
-        assert_eq!(exit_code(&[pass.clone(), warn.clone()]), 0);
-        assert_eq!(exit_code(&[pass.clone(), fail.clone()]), 1);
-        assert_eq!(exit_code(&[]), 0);
+        assert_eq!(verdict(&[pass.clone(), warn.clone()]), Outcome::Done);
+        assert_eq!(
+            verdict(&[pass.clone(), fail.clone()]),
+            Outcome::ChecksFailed
+        );
+        assert_eq!(verdict(&[]), Outcome::Done);
         assert_eq!(worst(&[pass.clone(), warn.clone()]), Severity::Warn);
         assert_eq!(worst(&[]), Severity::Pass);
         assert_eq!(

@@ -75,7 +75,7 @@ pub fn render(r: &Report<'_>, style: Style) -> String {
                 r.target_version
             ),
         )
-    } else if crate::checks::exit_code(r.findings) == 2 {
+    } else if crate::checks::verdict(r.findings) == crate::outcome::Outcome::Incomplete {
         style.paint(
             Severity::Warn,
             "incomplete: some Kubernetes checks could not look at the cluster (marked \"not checked\"), so the node rotation is not fully judged",

@@ -19,9 +19,9 @@ pub struct Report {
     pub cluster: String,
     pub from: String,
     pub to: Minor,
-    /// `done`, `failed` (the control-plane update), `control-plane-only` (`--no-rotation`),
-    /// `timed-out`.
-    pub outcome: &'static str,
+    /// How the upgrade ended (`outcome` in JSON).
+    #[serde(rename = "outcome")]
+    pub ending: Ending,
     pub control_plane: Option<Span>,
     pub nodes: Option<Span>,
     pub nodes_replaced: BTreeMap<String, u32>,
@@ -32,9 +32,44 @@ pub struct Report {
     pub pods_past_budget: Vec<crate::live::state::PastBudget>,
     /// Every node runs the target.
     pub complete: bool,
+    /// Nodes on the target, and nodes in all, when the report was made.
+    pub nodes_on_target: usize,
+    pub nodes_total: usize,
     pub errors: Vec<String>,
     /// When the report was made (the upgrade's end as the user lived it).
     pub finished: Timestamp,
+}
+
+/// How an upgrade ended, as the report says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ending {
+    /// Every node runs the target.
+    Done,
+    /// The control-plane update did not succeed.
+    Failed,
+    /// `--no-rotation`: the control plane was upgraded; the nodes were not followed.
+    ControlPlaneOnly,
+    /// `--timeout` passed; the rotation goes on.
+    TimedOut,
+    /// The user left the live view (`q`); the rotation goes on.
+    Left,
+    /// Ctrl-C, or the watchers stopped; the rotation goes on.
+    Interrupted,
+}
+
+impl Ending {
+    /// The report's first line says this.
+    fn said(self) -> &'static str {
+        match self {
+            Ending::Done => "done",
+            Ending::Failed => "failed",
+            Ending::ControlPlaneOnly => "stopped after the control plane",
+            Ending::TimedOut => "timed out",
+            Ending::Left => "left running",
+            Ending::Interrupted => "interrupted",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,6 +114,9 @@ pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, complete: 
     r.blocked_seconds = blocked_seconds;
     r.pods_past_budget = s.progress.past_budget.clone();
     r.complete = complete;
+    let old = s.nodes.values().filter(|n| n.is_old(r.to)).count();
+    r.nodes_total = s.nodes.len();
+    r.nodes_on_target = r.nodes_total - old;
 }
 
 fn span_text(s: &Span) -> String {
@@ -112,12 +150,7 @@ pub fn render(r: &Report) -> String {
         r.cluster,
         r.from,
         r.to,
-        match r.outcome {
-            "done" => "done",
-            "failed" => "failed",
-            "timed-out" => "timed out",
-            _ => "stopped after the control plane",
-        },
+        r.ending.said(),
         total
     );
     let row = |out: &mut String, label: &str, text: String| {
@@ -138,7 +171,7 @@ pub fn render(r: &Report) -> String {
         .as_ref()
         .map(span_text)
         .unwrap_or_else(|| "-".into());
-    if r.outcome != "control-plane-only" {
+    if r.ending != Ending::ControlPlaneOnly {
         row(
             &mut out,
             "nodes",
@@ -217,7 +250,11 @@ pub fn render(r: &Report) -> String {
         (true, false) => format!("Every node runs v{}; no PDB was violated.", r.to),
         (true, true) => format!("Every node runs v{}, but a PDB was violated on the way.", r.to),
         (false, true) => "A PDB was violated, and not every node runs the target yet.".into(),
-        (false, false) if r.outcome == "control-plane-only" => format!(
+        (false, _) if r.ending == Ending::Left => format!(
+            "The live view was left with {} of {} nodes on {}: Auto Mode goes on replacing them (eksauto watch rotation --to {} follows it).",
+            r.nodes_on_target, r.nodes_total, r.to, r.to
+        ),
+        (false, false) if r.ending == Ending::ControlPlaneOnly => format!(
             "The control plane runs {}; Auto Mode replaces the nodes on its own (eksauto watch rotation --to {} follows it).",
             r.to, r.to
         ),
@@ -241,7 +278,9 @@ mod tests {
             cluster: "interesting-funk-otter".into(),
             from: "1.30".into(),
             to: Minor::new(1, 31),
-            outcome: "done",
+            ending: Ending::Done,
+            nodes_on_target: 2,
+            nodes_total: 2,
             control_plane: Some(Span {
                 start: t(0),
                 end: Some(t(482)),

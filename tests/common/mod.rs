@@ -7,7 +7,7 @@ pub mod tmux;
 use std::process::Command;
 use std::time::Duration;
 
-use eksauto::sim::{self, ClockMode, SimHandle, SimOptions};
+use eksauto_sim::{self as sim, ClockMode, SimHandle, SimOptions};
 
 /// Starts the emulator with `scenario` (a name or a path). `manual` selects the manual clock.
 pub async fn start_sim(scenario: &str, manual: bool) -> SimHandle {

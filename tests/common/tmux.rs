@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use eksauto::sim::SimHandle;
+use eksauto_sim::SimHandle;
 
 pub struct Tmux {
     dir: tempfile::TempDir,
