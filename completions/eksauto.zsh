@@ -493,7 +493,7 @@ _eksauto__subcmd__help__subcmd__watch_commands() {
 'nodes:Nodes\: status, version, type, NodePool, zone, pods, requests, age, expiry; NodePool budgets' \
 'pods:Pods\: phase, readiness, node and its version, age, restarts' \
 'pdb:PodDisruptionBudgets\: required, healthy, allowed, lowest healthy seen, violations' \
-'rotation:Node rotation to a version\: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout' \
+'rotation:Node rotation to a version\: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout, 4 when left with q' \
     )
     _describe -t commands 'eksauto help watch commands' commands "$@"
 }
@@ -538,7 +538,7 @@ _eksauto__subcmd__watch_commands() {
 'nodes:Nodes\: status, version, type, NodePool, zone, pods, requests, age, expiry; NodePool budgets' \
 'pods:Pods\: phase, readiness, node and its version, age, restarts' \
 'pdb:PodDisruptionBudgets\: required, healthy, allowed, lowest healthy seen, violations' \
-'rotation:Node rotation to a version\: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout' \
+'rotation:Node rotation to a version\: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout, 4 when left with q' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'eksauto watch commands' commands "$@"
@@ -549,7 +549,7 @@ _eksauto__subcmd__watch__subcmd__help_commands() {
 'nodes:Nodes\: status, version, type, NodePool, zone, pods, requests, age, expiry; NodePool budgets' \
 'pods:Pods\: phase, readiness, node and its version, age, restarts' \
 'pdb:PodDisruptionBudgets\: required, healthy, allowed, lowest healthy seen, violations' \
-'rotation:Node rotation to a version\: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout' \
+'rotation:Node rotation to a version\: progress, PDB compliance, what blocks it; exits 0 when every node runs the target, 1 if a PDB was violated on the way, 3 on --timeout, 4 when left with q' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'eksauto watch help commands' commands "$@"

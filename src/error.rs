@@ -65,6 +65,9 @@ pub enum Error {
         profile: Option<String>,
         detail: String,
     },
+    /// The Kubernetes API server refused the credentials (fresh ones too).
+    #[error("{0}")]
+    KubeAccess(String),
     /// A bounded wait ran out.
     #[error("{0}")]
     Timeout(String),

@@ -16,6 +16,7 @@ pub mod error;
 pub mod facts;
 pub mod live;
 pub mod outcome;
+pub mod output;
 pub mod target;
 pub mod ui;
 pub mod upgrade;

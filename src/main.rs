@@ -103,6 +103,7 @@ fn error_code(e: &Error) -> u8 {
         | Error::NoCluster { .. }
         | Error::UnknownCluster { .. }
         | Error::Kubeconfig(_)
+        | Error::KubeAccess(_)
         | Error::Unreachable { .. }
         | Error::Access { .. }
         | Error::Api { .. }

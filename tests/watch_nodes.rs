@@ -233,8 +233,9 @@ async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
         (30..=180).contains(&gone_after),
         "gone {gone_after}s after the delete"
     );
-    // eksauto times its lines on the local clock (what the user lives through): the wait it
-    // reports is at most the real time that passed between the delete and the removal
+    // eksauto times its lines on the server's clock, like the timestamps the server writes: the
+    // wait it reports is the virtual time the node stayed empty (consolidateAfter and more), not
+    // the fraction of a second that passed here
     let removed = seen
         .eksauto
         .iter()
@@ -247,8 +248,8 @@ async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no seconds in {removed}"));
     assert!(
-        secs <= wall_gone.as_secs() + 1,
-        "{removed}, but only {wall_gone:?} passed\n{dump}"
+        secs >= 30 && secs as i64 <= gone_after + 2,
+        "{removed}, but the node went {gone_after}s (virtual) after the delete ({wall_gone:?} here)\n{dump}"
     );
     let nodes = kubectl(&sim, &["get", "nodes", "-o", "name"]).await;
     assert_eq!(nodes.trim(), format!("node/{first}"));

@@ -132,7 +132,6 @@ async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token()
     let conn = connect::kube_only(&global, feed::READ_TIMEOUT)
         .await
         .expect("client");
-    let client = conn.kube.client.clone();
     let refreshed = Arc::new(Mutex::new(0u32));
     let (g, count) = (global.clone(), refreshed.clone());
     let reconnect: Reconnect = Arc::new(move || {
@@ -147,7 +146,7 @@ async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token()
     });
     let (tx, mut rx) = mpsc::channel(4096);
     feed::spawn(
-        client.clone(),
+        &conn.kube,
         &FeedConfig {
             kinds: Kind::ALL.to_vec(),
             namespace: None,

@@ -1,14 +1,13 @@
 //! `eksauto preflight`: connect (cluster and clients) → gather the facts → run the checks → filter →
 //! render → exit code. The orchestration only; each step lives in its own module.
 
-use std::io::Write;
-
 use crate::checks;
 use crate::cli::{GlobalArgs, Output, PreflightArgs};
 use crate::connect;
 use crate::error::Error;
 use crate::facts;
 use crate::outcome::Outcome;
+use crate::output::Printer;
 use crate::ui::{self, style::Style, Report};
 
 /// Runs the preflight and prints the report to stdout.
@@ -31,7 +30,7 @@ pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<Outcome, E
 
     let findings = evaluate(&facts, &args.only, &args.skip);
     let text = render(global, &facts, &findings);
-    print_out(&text);
+    Printer::new(global.output).out(&text);
     let outcome = checks::verdict(&findings);
     if outcome == Outcome::Incomplete {
         // The report is out; say on stderr, in one line, why the exit code says "incomplete".
@@ -60,19 +59,24 @@ pub fn evaluate(
     )
 }
 
+/// What a preflight found, ready to render.
+pub fn report<'a>(facts: &'a facts::model::Facts, findings: &'a [checks::Finding]) -> Report<'a> {
+    Report {
+        cluster: &facts.cluster.name,
+        region: &facts.cluster.region,
+        current_version: &facts.cluster.version,
+        target_version: facts.target_version,
+        findings,
+    }
+}
+
 /// The report as a table, or one JSON document with `-o json`.
 pub fn render(
     global: &GlobalArgs,
     facts: &facts::model::Facts,
     findings: &[checks::Finding],
 ) -> String {
-    let report = Report {
-        cluster: &facts.cluster.name,
-        region: &facts.cluster.region,
-        current_version: &facts.cluster.version,
-        target_version: facts.target_version,
-        findings,
-    };
+    let report = report(facts, findings);
     match global.output {
         Output::Json => ui::json::render(&report),
         Output::Table => ui::table::render(&report, Style::detect(global.no_color)),
@@ -101,12 +105,6 @@ pub fn validate_selectors(tokens: &[String], flag: &str) -> Result<(), Error> {
         ids.join(", "),
         families.join(", ")
     )))
-}
-
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
-pub fn print_out(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
 #[cfg(test)]

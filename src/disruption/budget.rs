@@ -18,7 +18,7 @@ pub fn old_nodes<'a>(nodes: &[&'a NodeFacts], target: Option<Minor>) -> Vec<&'a 
     nodes
         .iter()
         .copied()
-        .filter(|n| target.is_none() || Minor::parse(&n.kubelet_version) != target)
+        .filter(|n| target.is_none_or(|t| super::node::is_old(&n.kubelet_version, t)))
         .collect()
 }
 

@@ -4,4 +4,5 @@
 
 pub mod budget;
 pub mod drain;
+pub mod node;
 pub mod pdb;

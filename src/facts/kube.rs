@@ -189,6 +189,20 @@ where
     Ok(out)
 }
 
+/// The one sentence for credentials the API server refuses (lists, watches).
+pub fn refused_credentials(url: &str, context: &str) -> String {
+    format!(
+        "the Kubernetes API server at {url} refused the credentials of context {context} (401 Unauthorized): check the kubeconfig's user and the cluster's access entries, or run aws eks update-kubeconfig again"
+    )
+}
+
+/// The one sentence for a watch the API server forbids (fresh credentials too).
+pub fn forbidden_watch(url: &str, context: &str, what: &str) -> String {
+    format!(
+        "the Kubernetes API server at {url} denied context {context} the watch of {what} (403 Forbidden): check the access policies of its access entry, or its RBAC"
+    )
+}
+
 fn list_failure(kube: &Kube, what: &str, e: kube::Error) -> ListFailure {
     match e {
         kube::Error::Api(status) => {
@@ -196,10 +210,7 @@ fn list_failure(kube: &Kube, what: &str, e: kube::Error) -> ListFailure {
             let msg = one_line(&status.message);
             match code {
                 404 => ListFailure::NotServed,
-                401 => ListFailure::Unusable(format!(
-                    "the Kubernetes API server at {} refused the credentials of context {} (401 Unauthorized): check the kubeconfig's user and the cluster's access entries, or run aws eks update-kubeconfig again",
-                    kube.url, kube.context
-                )),
+                401 => ListFailure::Unusable(refused_credentials(&kube.url, &kube.context)),
                 403 => ListFailure::Refused(format!("access denied listing {what}: {msg}")),
                 _ => ListFailure::Refused(format!("listing {what} failed ({code}): {msg}")),
             }
@@ -510,6 +521,14 @@ pub fn node_pool_facts(o: &DynamicObject) -> NodePoolFacts {
 
 pub fn node_claim_facts(o: &DynamicObject) -> NodeClaimFacts {
     let d = &o.data;
+    let drifted = d
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .and_then(|cs| {
+            cs.iter().find(|c| {
+                str_at(c, &["type"]) == Some("Drifted") && str_at(c, &["status"]) == Some("True")
+            })
+        });
     NodeClaimFacts {
         name: o.metadata.name.clone().unwrap_or_default(),
         node_name: str_at(d, &["status", "nodeName"]).map(str::to_string),
@@ -519,15 +538,10 @@ pub fn node_claim_facts(o: &DynamicObject) -> NodeClaimFacts {
         expire_after: str_at(d, &["spec", "expireAfter"]).map(str::to_string),
         created: time(o.metadata.creation_timestamp.as_ref()),
         deletion: time(o.metadata.deletion_timestamp.as_ref()),
-        drifted: d
-            .pointer("/status/conditions")
-            .and_then(Value::as_array)
-            .is_some_and(|cs| {
-                cs.iter().any(|c| {
-                    str_at(c, &["type"]) == Some("Drifted")
-                        && str_at(c, &["status"]) == Some("True")
-                })
-            }),
+        drifted: drifted.is_some(),
+        drifted_since: drifted
+            .and_then(|c| str_at(c, &["lastTransitionTime"]))
+            .and_then(|t| t.parse().ok()),
     }
 }
 

@@ -629,6 +629,8 @@ pub struct NodeClaimFacts {
     pub expire_after: Option<String>,
     /// Condition `Drifted` is `True`.
     pub drifted: bool,
+    /// When condition `Drifted` became `True` (its lastTransitionTime).
+    pub drifted_since: Option<Timestamp>,
     /// `metadata.creationTimestamp` (expiry counts from here).
     pub created: Option<Timestamp>,
     /// `metadata.deletionTimestamp`: the drain started (terminationGracePeriod counts from here).

@@ -91,4 +91,6 @@ pub enum Change {
     Deleted(Object),
     /// The watch failed and is being retried with backoff (the view says "reconnecting…").
     Trouble(Kind, String),
+    /// The API server refused the credentials, fresh ones too: the kind's watcher stopped.
+    Refused(Kind, String),
 }

@@ -3,8 +3,10 @@
 //! each object converted into the project's compact facts as it arrives and sent over one
 //! channel, in order, to the task that owns the state. Nothing is polled and nothing is written.
 //!
-//! A 401 means the credentials expired (EKS tokens live 15 minutes): the watcher is restarted
-//! with a client built anew from the kubeconfig, which runs its `exec` plugin again.
+//! A 401 or 403 may mean the credentials expired (EKS tokens live 15 minutes): the watcher is
+//! restarted once with a client built anew from the kubeconfig, which runs its `exec` plugin
+//! again. Refused again before anything was read, the credentials are refused: the feed says so
+//! ([`Change::Refused`]) and that kind's watcher stops. Every retry waits first.
 
 use std::fmt::Debug;
 use std::future::Future;
@@ -22,9 +24,11 @@ use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 
 use super::change::{Change, Kind, Object};
+use crate::clients::Kube;
 use crate::error::{one_line, root_cause};
 use crate::facts::kube::{
-    event_facts, node_claim_facts, node_facts, node_pool_facts, pdb_facts, pod_facts,
+    event_facts, forbidden_watch, node_claim_facts, node_facts, node_pool_facts, pdb_facts,
+    pod_facts, refused_credentials,
 };
 use crate::facts::slim::SlimPod;
 
@@ -41,6 +45,9 @@ pub const READ_TIMEOUT: std::time::Duration =
 pub type Reconnect =
     Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Option<Client>> + Send>> + Send + Sync>;
 
+/// The wait before a watcher starts again with fresh credentials.
+const REFRESH_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// What to watch.
 #[derive(Clone)]
 pub struct FeedConfig {
@@ -51,27 +58,53 @@ pub struct FeedConfig {
     pub selector: Option<String>,
 }
 
+impl FeedConfig {
+    /// Every object of `kinds`.
+    pub fn all(kinds: Vec<Kind>) -> FeedConfig {
+        FeedConfig {
+            kinds,
+            namespace: None,
+            selector: None,
+        }
+    }
+}
+
 /// Starts one watcher task per kind; they stop when the receiver is dropped.
-pub fn spawn(client: Client, config: &FeedConfig, reconnect: Reconnect, tx: mpsc::Sender<Change>) {
+pub fn spawn(kube: &Kube, config: &FeedConfig, reconnect: Reconnect, tx: mpsc::Sender<Change>) {
     for &kind in &config.kinds {
         let (client, tx, reconnect, cfg) = (
-            client.clone(),
+            kube.client.clone(),
             tx.clone(),
             reconnect.clone(),
             config.clone(),
         );
-        tokio::spawn(async move { run_kind(kind, client, cfg, reconnect, tx).await });
+        let refused = Refusal {
+            unauthorized: refused_credentials(&kube.url, &kube.context),
+            forbidden: forbidden_watch(&kube.url, &kube.context, kind.name()),
+        };
+        tokio::spawn(async move { run_kind(kind, client, cfg, reconnect, refused, tx).await });
     }
 }
 
-/// Watches one kind until the receiver goes away, rebuilding the client after a 401.
+/// What the user is told when the API server refuses a watcher, fresh credentials too.
+struct Refusal {
+    /// 401.
+    unauthorized: String,
+    /// 403.
+    forbidden: String,
+}
+
+/// Watches one kind until the receiver goes away, with fresh credentials once after a 401/403.
 async fn run_kind(
     kind: Kind,
     mut client: Client,
     cfg: FeedConfig,
     reconnect: Reconnect,
+    refused: Refusal,
     tx: mpsc::Sender<Change>,
 ) {
+    // Whether the credentials were refreshed since the watcher last read something.
+    let mut refreshed = false;
     loop {
         let ended = match kind {
             Kind::Nodes => {
@@ -152,11 +185,19 @@ async fn run_kind(
                 let _ = tx.send(Change::Synced(kind)).await;
                 return;
             }
-            Ended::Unauthorized => {
+            Ended::Refused { code, read_some } => {
+                if refreshed && !read_some {
+                    let why = match code {
+                        403 => refused.forbidden,
+                        _ => refused.unauthorized,
+                    };
+                    let _ = tx.send(Change::Refused(kind, why)).await;
+                    return;
+                }
+                refreshed = true;
+                tokio::time::sleep(REFRESH_WAIT).await;
                 if let Some(fresh) = reconnect().await {
                     client = fresh;
-                } else {
-                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
                 }
             }
         }
@@ -176,8 +217,12 @@ enum Ended {
     ReceiverGone,
     /// 404 on the first list.
     NotServed,
-    /// 401: the credentials need refreshing.
-    Unauthorized,
+    /// 401 or 403: the credentials need refreshing, or are refused; `read_some` when the
+    /// stream delivered anything before.
+    Refused {
+        code: u16,
+        read_some: bool,
+    },
 }
 
 /// Runs one watcher stream, sending each step as a [`Change`]. Transient errors are reported
@@ -194,7 +239,13 @@ where
 {
     let mut stream = watcher::watcher(api, config).default_backoff().boxed();
     let mut listed_once = false;
+    let mut read_some = false;
     while let Some(step) = stream.next().await {
+        // The start of a list is not an answer; an object or a completed list is.
+        read_some |= matches!(
+            step,
+            Ok(Event::InitApply(_) | Event::InitDone | Event::Apply(_) | Event::Delete(_))
+        );
         let change = match step {
             Ok(Event::Init) => Change::Relist(kind),
             Ok(Event::InitApply(o)) => Change::Listed(convert(&o)),
@@ -207,14 +258,14 @@ where
             Err(e) => {
                 match status_code(&e) {
                     Some(404) if !listed_once => return Ended::NotServed,
-                    Some(401) => {
+                    Some(code @ (401 | 403)) => {
                         let _ = tx
                             .send(Change::Trouble(
                                 kind,
-                                "credentials expired (401); refreshing".into(),
+                                format!("credentials refused ({code}); refreshing"),
                             ))
                             .await;
-                        return Ended::Unauthorized;
+                        return Ended::Refused { code, read_some };
                     }
                     _ => {}
                 }

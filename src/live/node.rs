@@ -58,6 +58,18 @@ impl Tally {
     }
 }
 
+/// `c5a.large on-demand general-purpose ap-northeast-1a v1.31.1`: what a feed line says of a node.
+pub fn describe(n: &NodeFacts) -> String {
+    format!(
+        "{} {} {} {} {}",
+        n.instance_type.as_deref().unwrap_or("-"),
+        n.capacity_type.as_deref().unwrap_or("-"),
+        n.node_pool.as_deref().unwrap_or("-"),
+        n.zone.as_deref().unwrap_or("-"),
+        n.kubelet_version,
+    )
+}
+
 /// A node as the live model holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveNode {
@@ -73,9 +85,9 @@ impl LiveNode {
         Minor::parse(&self.facts.kubelet_version)
     }
 
-    /// Not on `target` (a node whose version cannot be read counts as old).
+    /// Not on `target` (the rule: `disruption::node::is_old`).
     pub fn is_old(&self, target: Minor) -> bool {
-        self.minor() != Some(target)
+        crate::disruption::node::is_old(&self.facts.kubelet_version, target)
     }
 
     /// Auto Mode is replacing it: the disrupted taint, or a deletion.

@@ -51,6 +51,28 @@ impl LivePdb {
         format!("{}/{}", self.facts.namespace, self.facts.name)
     }
 
+    /// `PDB default/myapp lowest healthy 8 of required 8, 0 violation(s)`.
+    pub fn lowest_text(&self) -> String {
+        format!(
+            "PDB {} lowest healthy {} of required {}, {} violation(s)",
+            self.key(),
+            self.lowest.unwrap_or(0),
+            self.required(),
+            self.violations.len()
+        )
+    }
+
+    /// `default/myapp (2 time(s), lowest 7 of 8 required)`.
+    pub fn violation_text(&self) -> String {
+        format!(
+            "{} ({} time(s), lowest {} of {} required)",
+            self.key(),
+            self.violations.len(),
+            self.lowest.unwrap_or(0),
+            self.required()
+        )
+    }
+
     /// The pods the disruption controller expects: its status, else the pods selected.
     pub fn expected(&self) -> i64 {
         match &self.facts.status {

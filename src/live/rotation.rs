@@ -65,11 +65,20 @@ pub struct Rotation {
     pub stalled_for: Option<i64>,
     /// Estimated seconds left, from the pace so far.
     pub eta_secs: Option<i64>,
+    /// When the rotation was first looked at (server time): the stall timer and the pace count
+    /// from here at the earliest.
+    pub began: Timestamp,
 }
 
-/// Reads the rotation to `target` at local time `now`; `stall_after` is how long without
-/// movement counts as stalled.
-pub fn read(s: &State, target: Minor, now: Timestamp, stall_after: SignedDuration) -> Rotation {
+/// Reads the rotation to `target` at server time `now`, followed since `began`; `stall_after` is
+/// how long without movement counts as stalled.
+pub fn read(
+    s: &State,
+    target: Minor,
+    now: Timestamp,
+    stall_after: SignedDuration,
+    began: Timestamp,
+) -> Rotation {
     let total = s.nodes.len();
     let mut old = Vec::new();
     for n in s.nodes.values().filter(|n| n.is_old(target)) {
@@ -77,13 +86,13 @@ pub fn read(s: &State, target: Minor, now: Timestamp, stall_after: SignedDuratio
     }
     old.sort_by(|a, b| b.stage.cmp(&a.stage).then_with(|| a.name.cmp(&b.name)));
     let on_target = total - old.len();
-    let since = s.progress.last_progress.unwrap_or(s.started);
+    let since = s.progress.last_progress.map_or(began, |t| t.max(began));
     let idle = now.duration_since(since);
     let complete = s.is_synced(super::Kind::Nodes) && old.is_empty();
     let replaced: u32 = s.progress.replaced.values().sum();
     let eta_secs = match (s.progress.first_replaced, replaced) {
         (Some(_), r) if r > 0 && !old.is_empty() => {
-            let elapsed = now.duration_since(s.started).as_secs().max(0);
+            let elapsed = now.duration_since(began).as_secs().max(0);
             Some(elapsed / r as i64 * old.len() as i64)
         }
         _ => None,
@@ -96,6 +105,7 @@ pub fn read(s: &State, target: Minor, now: Timestamp, stall_after: SignedDuratio
         complete,
         stalled_for: (!complete && idle >= stall_after).then(|| idle.as_secs()),
         eta_secs,
+        began,
     }
 }
 
@@ -125,8 +135,13 @@ fn old_node(s: &State, n: &LiveNode) -> OldNode {
     }
 }
 
-/// Why the old nodes are not moving, one sentence each, by name.
+/// Why the old nodes are not moving, one sentence each, by name. What stops every drain from
+/// starting comes first (a node-level do-not-disrupt, a NodePool budget of 0, NodePool limits),
+/// then what only delays a drain once started (PDBs, pod-level do-not-disrupt, a busy budget),
+/// then Karpenter's own words.
 pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
+    // What stops everything, and what only delays.
+    let mut stops = Vec::new();
     let mut out = Vec::new();
     // One pass over the pods: those on old nodes, by node.
     let mut on_old: HashMap<&str, Vec<&PodFacts>> = r
@@ -157,7 +172,7 @@ pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
             continue;
         };
         if node.facts.do_not_disrupt {
-            out.push(format!(
+            stops.push(format!(
                 "node {}: karpenter.sh/do-not-disrupt on the node: Auto Mode will not replace it until the annotation is removed",
                 o.name
             ));
@@ -204,7 +219,11 @@ pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
             ));
         }
     }
-    out.extend(budget_blockers(s, r));
+    let (pool_stops, pool_delays) = budget_blockers(s, r);
+    stops.extend(pool_stops);
+    out.extend(pool_delays);
+    stops.extend(out);
+    let mut out = stops;
     let mut seen = std::collections::HashSet::new();
     for e in s.events.iter().rev() {
         if (e.reason == "DisruptionBlocked" || e.reason == "FailedDraining")
@@ -221,9 +240,10 @@ pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
 }
 
 /// NodePools whose budget for Drifted holds old nodes back, or whose limits leave no room for
-/// a replacement.
-fn budget_blockers(s: &State, r: &Rotation) -> Vec<String> {
-    let mut out = Vec::new();
+/// a replacement: (what stops every drain, what queues them).
+fn budget_blockers(s: &State, r: &Rotation) -> (Vec<String>, Vec<String>) {
+    let mut stops = Vec::new();
+    let mut queued = Vec::new();
     for pool in s.pools.values() {
         let nodes: Vec<&LiveNode> = s
             .nodes
@@ -248,12 +268,12 @@ fn budget_blockers(s: &State, r: &Rotation) -> Vec<String> {
                 .map(|b| format!("{:?}", b.nodes))
                 .collect::<Vec<_>>()
                 .join(", ");
-            out.push(format!(
+            stops.push(format!(
                 "NodePool {}: budget nodes {spec} for Drifted holds back {waiting} node(s)",
                 pool.name
             ));
         } else if in_use >= allowed {
-            out.push(format!(
+            queued.push(format!(
                 "NodePool {}: budget allows {allowed} at once, {in_use} in use; {waiting} node(s) queued",
                 pool.name
             ));
@@ -279,14 +299,14 @@ fn budget_blockers(s: &State, r: &Rotation) -> Vec<String> {
             .unwrap_or(0);
         if let Some(limit) = pool.limits.cpu_millis {
             if used_cpu + biggest > limit {
-                out.push(format!(
+                stops.push(format!(
                     "NodePool {}: limits cpu {}m, in use {}m: a replacement node cannot launch",
                     pool.name, limit, used_cpu
                 ));
             }
         }
     }
-    out
+    (stops, queued)
 }
 
 /// `1/2 nodes on 1.31`.

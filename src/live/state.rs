@@ -3,7 +3,7 @@
 //! dropped watch or a `410 Gone` is merged in place: objects it still contains are updated, those
 //! it no longer contains are deleted when it completes, so nothing is lost or counted twice.
 //! Lines are produced only for kinds whose first list is complete (the initial sync is silent).
-//! Changes are timed on the local clock; ages and deadlines use the server's (see `clock`).
+//! Changes, ages and deadlines are all timed on the server's clock (see `clock`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use super::change::{Change, Kind, Object};
 use super::clock::ServerClock;
 use super::line::{Line, Subject};
-use super::node::{LiveNode, Tally};
+use super::node::{describe, LiveNode, Tally};
 use super::pdb::LivePdb;
 use crate::disruption::pdb::is_healthy;
 use crate::facts::model::{
@@ -43,12 +43,15 @@ pub struct Progress {
     pub replaced: BTreeMap<String, u32>,
     pub first_replaced: Option<Timestamp>,
     pub last_replaced: Option<Timestamp>,
+    /// When the rotation started, from the cluster's own timestamps: the earliest Drifted
+    /// transition of a NodeClaim, node disruption, or replacement node launch seen.
+    pub rotation_started: Option<Timestamp>,
     /// Controlled pods that left a node being replaced (they are recreated elsewhere).
     pub pods_rescheduled: u32,
     /// Pods that left a node being replaced while their PDB allowed no disruption (a force
     /// drain past terminationGracePeriod, or a deletion behind the PDB's back); the first 1,000.
     pub past_budget: Vec<PastBudget>,
-    /// When something last moved (local time): a node joined, was disrupted or removed, a pod
+    /// When something last moved (server time): a node joined, was disrupted or removed, a pod
     /// rescheduled.
     pub last_progress: Option<Timestamp>,
 }
@@ -86,6 +89,8 @@ pub struct State {
     /// Kinds whose watch is failing and being retried: the error and since when (server time).
     pub trouble: BTreeMap<Kind, (String, Timestamp)>,
     pub progress: Progress,
+    /// Why the API server refused the credentials (a watcher stopped for it).
+    pub refused: Option<String>,
     /// When the state was created (local time).
     pub started: Timestamp,
     /// Changes applied so far (views redraw when it moves).
@@ -111,6 +116,7 @@ impl State {
             relisting: HashMap::new(),
             trouble: BTreeMap::new(),
             progress: Progress::default(),
+            refused: None,
             started: local,
             revision: 0,
         }
@@ -158,17 +164,21 @@ impl State {
         self.revision += 1;
         let mut out = Vec::new();
         let kind = match &change {
-            Change::Relist(k) | Change::Synced(k) | Change::Trouble(k, _) => *k,
+            Change::Relist(k)
+            | Change::Synced(k)
+            | Change::Trouble(k, _)
+            | Change::Refused(k, _) => *k,
             Change::Listed(o) | Change::Applied(o) | Change::Deleted(o) => o.kind(),
         };
         if let Change::Applied(o) | Change::Listed(o) | Change::Deleted(o) = &change {
             self.saw_times(o, local);
         }
-        // Lines, progress and violations are timed on the local clock (what the user lives
-        // through); the server clock only feeds ages and deadlines.
-        self.clock.now(local);
-        let now = local;
-        if !matches!(change, Change::Trouble(..)) && self.trouble.remove(&kind).is_some() {
+        // Lines, progress, durations and violations are timed on the server's clock, like the
+        // timestamps the server writes and the header shows: one clock for everything shown.
+        let now = self.clock.now(local);
+        if !matches!(change, Change::Trouble(..) | Change::Refused(..))
+            && self.trouble.remove(&kind).is_some()
+        {
             out.push(Line::new(
                 now,
                 Subject::Watch,
@@ -190,6 +200,9 @@ impl State {
             Change::Synced(k) => self.synced_kind(k, now, &mut out),
             Change::Applied(o) => self.upsert(o, now, &mut out),
             Change::Deleted(o) => self.delete(o, now, &mut out),
+            Change::Refused(_, why) => {
+                self.refused.get_or_insert(why);
+            }
             Change::Trouble(k, why) => {
                 if !self.trouble.contains_key(&k) {
                     out.push(Line::new(
@@ -211,18 +224,18 @@ impl State {
 
     /// Forgets watch trouble not repeated for `quiet`: the watcher retries at least every 30 s
     /// while it fails, so silence means the watch is back. Returns the `resumed` lines.
-    pub fn settle_trouble(&mut self, local: Timestamp, quiet: jiff::SignedDuration) -> Vec<Line> {
+    pub fn settle_trouble(&mut self, now: Timestamp, quiet: jiff::SignedDuration) -> Vec<Line> {
         let settled: Vec<Kind> = self
             .trouble
             .iter()
-            .filter(|(_, (_, at))| local.duration_since(*at) >= quiet)
+            .filter(|(_, (_, at))| now.duration_since(*at) >= quiet)
             .map(|(k, _)| *k)
             .collect();
         settled
             .into_iter()
             .map(|k| {
                 self.trouble.remove(&k);
-                Line::new(local, Subject::Watch, "resumed", k.name(), "watch resumed")
+                Line::new(now, Subject::Watch, "resumed", k.name(), "watch resumed")
             })
             .collect()
     }
@@ -346,18 +359,20 @@ impl State {
             None => {
                 if self.is_synced(Kind::Nodes) {
                     self.joined.insert(name.clone());
+                    if self
+                        .target
+                        .is_some_and(|t| !crate::disruption::node::is_old(&n.kubelet_version, t))
+                    {
+                        self.rotation_began(n.created.unwrap_or(now));
+                    }
                 }
                 self.progress.nodes_joined += 1;
                 self.moved(now);
                 out.push(line(
                     "joined",
                     format!(
-                        "joined {} {} {} {} {}{}",
-                        n.instance_type.as_deref().unwrap_or("-"),
-                        n.capacity_type.as_deref().unwrap_or("-"),
-                        n.node_pool.as_deref().unwrap_or("-"),
-                        n.zone.as_deref().unwrap_or("-"),
-                        n.kubelet_version,
+                        "joined {}{}",
+                        describe(&n),
                         if n.ready { ", Ready" } else { "" }
                     ),
                 ));
@@ -385,6 +400,7 @@ impl State {
                 }
                 if !old.disrupted && n.disrupted {
                     self.moved(now);
+                    self.rotation_began(now);
                     let why = match self.claim_of(&name) {
                         Some(c) if c.drifted => " (Drifted)",
                         _ => "",
@@ -443,6 +459,9 @@ impl State {
 
     fn upsert_claim(&mut self, c: NodeClaimFacts, now: Timestamp, out: &mut Vec<Line>) {
         let was_drifted = self.claims.get(&c.name).is_some_and(|o| o.drifted);
+        if let Some(since) = c.drifted_since.filter(|_| c.drifted) {
+            self.rotation_began(since);
+        }
         if let Some(node) = &c.node_name {
             self.claim_by_node.insert(node.clone(), c.name.clone());
             if c.drifted && !was_drifted {
@@ -742,6 +761,12 @@ impl State {
         while self.events.len() > EVENTS_KEPT {
             self.events.pop_front();
         }
+    }
+
+    /// A rotation move at server time `at`: the earliest one is when the rotation started.
+    fn rotation_began(&mut self, at: Timestamp) {
+        let first = self.progress.rotation_started.get_or_insert(at);
+        *first = (*first).min(at);
     }
 
     fn moved(&mut self, now: Timestamp) {

@@ -150,7 +150,7 @@ fn a_node_joins_gets_ready_and_is_removed_after_its_last_pod_left() {
         p.terminating = true;
         s.apply(Change::Applied(Object::Pod(p.clone())), t(120));
         s.apply(Change::Deleted(Object::Pod(p)), t(121));
-        s.apply(Change::Applied(Object::Pod(app(i + 10, "i-new"))), t(122));
+        s.apply(Change::Applied(Object::Pod(app(i + 10, "i-new"))), t(121));
     }
     assert_eq!(s.progress.pods_rescheduled, 10);
     assert_eq!((s.tally("i-old").pods, s.tally("i-new").pods), (0, 10));
@@ -166,6 +166,7 @@ fn a_node_joins_gets_ready_and_is_removed_after_its_last_pod_left() {
         Minor::new(1, 31),
         t(191),
         SignedDuration::from_secs(600),
+        s.started,
     );
     assert!(r.complete && r.old.is_empty());
     assert_eq!((r.on_target, r.total), (1, 1));
@@ -307,6 +308,7 @@ fn a_stalled_rotation_says_why_by_name_with_the_force_drain_time() {
         Minor::new(1, 31),
         t(1000),
         SignedDuration::from_secs(600),
+        s.started,
     );
     assert_eq!(r.stalled_for, Some(999));
     assert_eq!(r.old[0].stage, Stage::Waiting);
@@ -339,6 +341,7 @@ fn a_stalled_rotation_says_why_by_name_with_the_force_drain_time() {
         Minor::new(1, 31),
         t(3000),
         SignedDuration::from_secs(600),
+        s.started,
     );
     assert_eq!(r.old[0].stage, Stage::Draining);
     assert_eq!(r.old[0].force_drain_at, Some(t(2000 + 86_400)));

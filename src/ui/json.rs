@@ -34,7 +34,19 @@ struct Document<'a> {
 
 /// The report as pretty-printed JSON (with a trailing newline).
 pub fn render(r: &Report<'_>) -> String {
-    let doc = Document {
+    // Serializing plain strings and numbers cannot fail.
+    let mut s = serde_json::to_string_pretty(&document(r)).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}
+
+/// The report as a JSON value (to embed in another document, e.g. the upgrade's plan line).
+pub fn value(r: &Report<'_>) -> serde_json::Value {
+    serde_json::to_value(document(r)).unwrap_or_default()
+}
+
+fn document<'a>(r: &'a Report<'a>) -> Document<'a> {
+    Document {
         schema_version: SCHEMA_VERSION,
         cluster: r.cluster,
         region: r.region,
@@ -42,11 +54,7 @@ pub fn render(r: &Report<'_>) -> String {
         target_version: r.target_version,
         summary: crate::checks::summary(r.findings),
         findings: r.findings,
-    };
-    // Serializing plain strings and numbers cannot fail.
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
-    s.push('\n');
-    s
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! Rendering: turns findings into a grouped table for people (`table`) or one JSON document for
-//! machines (`json`). No I/O besides writing to the given writer, no judging.
+//! machines (`json`), and the live state into the frames, snapshots and lines of each live view
+//! (`views`, built from `live`'s pieces). No I/O besides the terminal (`live::term`), no judging.
 
 pub mod json;
 pub mod live;
 pub mod style;
 pub mod table;
+pub mod views;
+pub mod wrap;
 
 use crate::checks::Finding;
 

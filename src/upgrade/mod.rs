@@ -2,6 +2,8 @@
 //! upgrades): where to start (pure), the plan (pure), the one mutating call, following the
 //! update, and the report (pure, then rendered).
 
+pub mod follow;
 pub mod plan;
 pub mod report;
-pub mod update;
+pub mod start;
+pub mod trigger;

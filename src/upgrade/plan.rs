@@ -114,7 +114,7 @@ pub fn build(facts: &Facts, findings: &[Finding], force: bool) -> Plan {
         let old: std::collections::HashSet<&str> = k
             .nodes
             .iter()
-            .filter(|n| Minor::parse(&n.kubelet_version) != Some(target))
+            .filter(|n| crate::disruption::node::is_old(&n.kubelet_version, target))
             .map(|n| n.name.as_str())
             .collect();
         let by_ns = pods_by_namespace(k);

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::duration::human;
+use crate::live::app::End;
 use crate::live::pdb::Violation;
 use crate::live::State;
 use crate::version::Minor;
@@ -93,12 +94,45 @@ impl Report {
     }
 }
 
-/// The rotation's part of the report, read from the live state.
-pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, complete: bool) {
-    r.nodes = s.progress.first_replaced.map(|start| Span {
+impl Report {
+    /// A report that has nothing to say yet.
+    pub fn new(cluster: &str, from: &str, to: Minor) -> Report {
+        Report {
+            cluster: cluster.to_string(),
+            from: from.to_string(),
+            to,
+            ending: Ending::Done,
+            control_plane: None,
+            nodes: None,
+            nodes_replaced: BTreeMap::new(),
+            pods_rescheduled: 0,
+            pdbs: Vec::new(),
+            blocked_seconds: 0,
+            pods_past_budget: Vec::new(),
+            complete: false,
+            nodes_on_target: 0,
+            nodes_total: 0,
+            errors: Vec::new(),
+            finished: Timestamp::now(),
+        }
+    }
+}
+
+/// The rotation's part of the report, read from the live state, and how the rotation ended.
+/// The node phase runs from the rotation's first move the cluster recorded (a NodeClaim's
+/// Drifted transition, a node's disruption, a replacement's launch) to the last old node gone;
+/// the control plane's phase ends no later than that first move.
+pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, end: End) {
+    let started = s.progress.rotation_started.or(s.progress.first_replaced);
+    r.nodes = started.map(|start| Span {
         start,
-        end: s.progress.last_replaced,
+        end: s.progress.last_replaced.filter(|e| *e >= start),
     });
+    if let (Some(cp), Some(first)) = (r.control_plane.as_mut(), started) {
+        if let Some(e) = cp.end.as_mut() {
+            *e = (*e).min(first).max(cp.start);
+        }
+    }
     r.nodes_replaced = s.progress.replaced.clone();
     r.pods_rescheduled = s.progress.pods_rescheduled;
     r.pdbs = s
@@ -113,10 +147,16 @@ pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, complete: 
         .collect();
     r.blocked_seconds = blocked_seconds;
     r.pods_past_budget = s.progress.past_budget.clone();
-    r.complete = complete;
     let old = s.nodes.values().filter(|n| n.is_old(r.to)).count();
     r.nodes_total = s.nodes.len();
     r.nodes_on_target = r.nodes_total - old;
+    r.complete = matches!(end, End::Complete(_));
+    r.ending = match end {
+        End::Complete(_) => Ending::Done,
+        End::TimedOut => Ending::TimedOut,
+        End::Quit => Ending::Left,
+        End::Interrupted | End::Closed | End::Refused => Ending::Interrupted,
+    };
 }
 
 fn span_text(s: &Span) -> String {

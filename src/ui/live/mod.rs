@@ -1,14 +1,8 @@
-//! The live views' rendering, one layer for every view: each view turns the live state into the
-//! lines of one frame sized to the screen (`nodes`, `pods`, `pdbs`, `rotation`); `term` draws
-//! frames in place on a terminal, `plain` prints one line per change, `ndjson` one JSON object per
-//! change. Pure except for `term` and the writers.
+//! What every live view's frame is made of: the header's context, tables aligned like
+//! `kubectl get` and fitted to the screen, rows cut with a count, the feed's lines; and `term`,
+//! which draws frames in place on a terminal. The views themselves are in `ui::views`. Pure except
+//! for `term`.
 
-pub mod ndjson;
-pub mod nodes;
-pub mod pdbs;
-pub mod plain;
-pub mod pods;
-pub mod rotation;
 pub mod term;
 
 use comfy_table::presets::NOTHING;

@@ -48,9 +48,30 @@ pub fn router(shared: Shared) -> Router {
         .with_state(shared)
 }
 
-async fn version(State(shared): State<Shared>) -> Response {
+/// `/version` is open to anonymous callers (as `system:public-info-viewer` allows), but a bearer
+/// token that is sent must be valid: a real API server authenticates before it authorizes.
+async fn version(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    if headers.contains_key(header::AUTHORIZATION) {
+        if let Err(e) = admit_credentials(&shared, &headers) {
+            return e.into_response();
+        }
+    }
     let v = discovery::version(&lock(&shared));
     value_response(200, &v)
+}
+
+/// Authenticates a request; a refused one is logged too (a client that retries it shows there).
+fn admit_credentials(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
+    let refused = auth::authenticate(&lock(shared), headers).err();
+    match refused {
+        None => Ok(()),
+        Some(e) => {
+            let mut w = lock(shared);
+            let now = w.now;
+            w.requests.record("kubernetes", "refused", false, now);
+            Err(e)
+        }
+    }
 }
 
 async fn healthy() -> &'static str {
@@ -167,7 +188,7 @@ async fn handle(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Response, ApiError> {
-    auth::authenticate(&lock(shared), headers)?;
+    admit_credentials(shared, headers)?;
     let path = uri.path();
     if let Some(doc) = discovery_doc(path) {
         if method != Method::GET {

@@ -3,13 +3,17 @@
 //! nodes that replaced them, PDB compliance, and — once nothing has moved for `--stall-after` —
 //! why, by name.
 
+use super::{Scene, View};
+use crate::live::line::Subject;
+use crate::live::Kind;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{feed_line, grid, nodes::assemble, pdbs, trouble_lines, Context, Screen};
+use super::{nodes::assemble, pdbs};
 use crate::duration::human;
 use crate::live::rotation::{self, blockers, Rotation};
 use crate::live::{Line, State};
+use crate::ui::live::{feed_line, grid, trouble_lines, Context, Screen};
 
 /// Width of the progress bar, in cells.
 const BAR: usize = 28;
@@ -83,7 +87,7 @@ pub fn frame(
     screen: Screen,
     recent: &[Line],
 ) -> Vec<String> {
-    let elapsed = now.duration_since(s.started).as_secs().max(0) as u64;
+    let elapsed = now.duration_since(r.began).as_secs().max(0) as u64;
     let eta = r
         .eta_secs
         .map(|e| format!(" · about {} left", human(e.max(0) as u64)))
@@ -164,4 +168,44 @@ pub fn frame(
         screen,
         "nodes",
     )
+}
+
+/// `watch rotation`, and the upgrade's node phase.
+pub struct RotationView;
+
+impl View for RotationView {
+    fn kinds(&self) -> &'static [Kind] {
+        &Kind::ALL
+    }
+
+    fn first_frame_needs(&self) -> &'static [Kind] {
+        &[
+            Kind::Nodes,
+            Kind::Pods,
+            Kind::Pdbs,
+            Kind::NodePools,
+            Kind::NodeClaims,
+        ]
+    }
+
+    fn shows(&self, l: &Line) -> bool {
+        matches!(
+            l.kind,
+            Subject::Node | Subject::Pdb | Subject::Event | Subject::Watch | Subject::Rotation
+        )
+    }
+
+    fn frame(&self, scene: &Scene, screen: Screen) -> Vec<String> {
+        match scene.rotation {
+            Some(r) => frame(scene.state, scene.cx, r, scene.now, screen, scene.recent),
+            None => Vec::new(),
+        }
+    }
+
+    fn snapshot(&self, scene: &Scene) -> serde_json::Value {
+        match scene.rotation {
+            Some(r) => serde_json::to_value(snapshot(scene.state, r)).unwrap_or_default(),
+            None => serde_json::Value::Null,
+        }
+    }
 }

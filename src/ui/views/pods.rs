@@ -1,13 +1,16 @@
 //! `eksauto watch pods`: one row per pod (phase, ready, node, the node's kubelet version, age,
 //! restarts), the interesting ones first (terminating, pending, not ready), cut to the screen.
 
+use super::{Scene, View};
+use crate::live::line::Subject;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{feed_line, grid, nodes::assemble, trouble_lines, Context, Screen};
+use super::nodes::assemble;
 use crate::duration::age;
 use crate::facts::model::PodFacts;
 use crate::live::{Kind, Line, State};
+use crate::ui::live::{feed_line, grid, trouble_lines, Context, Screen};
 
 /// One pod row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,4 +129,49 @@ pub fn frame(
         screen,
         "pods",
     )
+}
+
+/// `watch pods`.
+pub struct PodsView;
+
+impl View for PodsView {
+    fn kinds(&self) -> &'static [Kind] {
+        &[Kind::Pods, Kind::Nodes]
+    }
+
+    fn first_frame_needs(&self) -> &'static [Kind] {
+        &[Kind::Pods]
+    }
+
+    fn shows(&self, l: &Line) -> bool {
+        matches!(l.kind, Subject::Pod | Subject::Watch)
+    }
+
+    fn frame(&self, scene: &Scene, screen: Screen) -> Vec<String> {
+        frame(scene.state, scene.cx, scene.now, screen, scene.recent)
+    }
+
+    fn snapshot(&self, scene: &Scene) -> serde_json::Value {
+        serde_json::json!({ "pods": rows(scene.state, scene.now, usize::MAX) })
+    }
+
+    fn present(&self, s: &State, now: Timestamp) -> Vec<Line> {
+        rows(s, now, usize::MAX)
+            .into_iter()
+            .map(|p| {
+                let place = match &p.node {
+                    Some(n) => format!("on {n}"),
+                    None => "not scheduled".into(),
+                };
+                let ready = if p.ready { ", ready" } else { "" };
+                Line::new(
+                    now,
+                    Subject::Pod,
+                    "present",
+                    format!("{}/{}", p.namespace, p.name),
+                    format!("{} {place}{ready}", p.phase),
+                )
+            })
+            .collect()
+    }
 }

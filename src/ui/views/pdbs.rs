@@ -2,13 +2,17 @@
 //! healthy (counted from the pods themselves), what it allows now, the lowest healthy count seen
 //! and how many times healthy fell below required.
 
+use super::{Scene, View};
+use crate::live::line::Subject;
+use crate::live::Kind;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{feed_line, grid, nodes::assemble, trouble_lines, Context, Screen};
+use super::nodes::assemble;
 use crate::facts::model::IntOrPercent;
 use crate::live::pdb::Violation;
 use crate::live::{Line, State};
+use crate::ui::live::{feed_line, grid, trouble_lines, Context, Screen};
 
 /// One PDB row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -104,4 +108,29 @@ pub fn frame(
         screen,
         "PDBs",
     )
+}
+
+/// `watch pdb`.
+pub struct PdbsView;
+
+impl View for PdbsView {
+    fn kinds(&self) -> &'static [Kind] {
+        &[Kind::Pdbs, Kind::Pods]
+    }
+
+    fn first_frame_needs(&self) -> &'static [Kind] {
+        &[Kind::Pdbs, Kind::Pods]
+    }
+
+    fn shows(&self, l: &Line) -> bool {
+        matches!(l.kind, Subject::Pdb | Subject::Watch)
+    }
+
+    fn frame(&self, scene: &Scene, screen: Screen) -> Vec<String> {
+        frame(scene.state, scene.cx, scene.now, screen, scene.recent)
+    }
+
+    fn snapshot(&self, scene: &Scene) -> serde_json::Value {
+        serde_json::json!({ "pdbs": rows(scene.state) })
+    }
 }

@@ -3,16 +3,21 @@
 //! disrupting, old version, drifted) — then the latest changes. The summary always counts every
 //! node; the rows are cut to the screen with a line saying how many more there are.
 
+use super::{Scene, View};
+use crate::live::line::Subject;
+use crate::live::node::describe;
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{crop, feed_line, fit, grid, grid_fitted, percent, trouble_lines, Context, Screen};
 use crate::disruption::budget::drift_allowance;
 use crate::duration::age;
 use crate::live::node::{LiveNode, NodeStatus};
 use crate::live::{Kind, Line, State};
+use crate::ui::live::{
+    crop, feed_line, fit, grid, grid_fitted, percent, trouble_lines, Context, Screen,
+};
 use crate::version::Minor;
 
 /// One node row, as shown and as `--once -o json` prints it.
@@ -65,10 +70,7 @@ fn row(s: &State, n: &LiveNode, now: Timestamp, newest: Option<Minor>) -> NodeRo
     let status = n.status(claim);
     let tally = s.tally(&f.name);
     let (cpu, mem) = tally.requests_percent(f);
-    let old = match (s.target.or(newest), n.minor()) {
-        (Some(t), Some(m)) => m < t,
-        _ => false,
-    };
+    let old = s.target.or(newest).is_some_and(|t| n.is_old(t));
     let rank = match status {
         NodeStatus::NotReady => 0,
         NodeStatus::Disrupting => 1,
@@ -259,6 +261,58 @@ pub fn assemble(
         out.extend(feed[feed.len() - feed_room..].iter().cloned());
     }
     out.into_iter().map(|l| crop(&l, screen.width)).collect()
+}
+
+/// `watch nodes`.
+pub struct NodesView;
+
+impl View for NodesView {
+    fn kinds(&self) -> &'static [Kind] {
+        &[
+            Kind::Nodes,
+            Kind::Pods,
+            Kind::NodePools,
+            Kind::NodeClaims,
+            Kind::Events,
+        ]
+    }
+
+    fn first_frame_needs(&self) -> &'static [Kind] {
+        // The first frame does not wait for 100,000 pods.
+        &[Kind::Nodes]
+    }
+
+    fn shows(&self, l: &Line) -> bool {
+        matches!(l.kind, Subject::Node | Subject::Event | Subject::Watch)
+            || l.kind == Subject::Pdb && matches!(l.event, "violated" | "recovered")
+    }
+
+    fn frame(&self, scene: &Scene, screen: Screen) -> Vec<String> {
+        frame(scene.state, scene.cx, scene.now, screen, scene.recent)
+    }
+
+    fn snapshot(&self, scene: &Scene) -> serde_json::Value {
+        serde_json::json!({
+            "nodes": rows(scene.state, scene.now),
+            "nodePools": pools(scene.state),
+        })
+    }
+
+    fn present(&self, s: &State, now: Timestamp) -> Vec<Line> {
+        s.nodes
+            .values()
+            .map(|n| {
+                let status = n.status(s.claim_of(&n.facts.name)).name();
+                Line::new(
+                    now,
+                    Subject::Node,
+                    "present",
+                    n.facts.name.clone(),
+                    format!("{status} {}", describe(&n.facts)),
+                )
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
