@@ -14,6 +14,7 @@ pub mod disruption;
 pub mod duration;
 pub mod error;
 pub mod facts;
+pub mod k8s;
 pub mod live;
 pub mod outcome;
 pub mod output;

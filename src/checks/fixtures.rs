@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::facts::model::*;
+use crate::k8s::{IntOrPercent, LabelSelector};
 
 pub fn ts(s: &str) -> Timestamp {
     s.parse().expect("fixture timestamp")

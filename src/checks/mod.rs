@@ -317,7 +317,7 @@ mod tests {
 
     #[test]
     fn large_cluster_output_stays_short() {
-        use crate::facts::model::LabelSelector;
+        use crate::k8s::LabelSelector;
         let mut facts = fixtures::article();
         let k = fixtures::kube(&mut facts);
         k.nodes = (0..5000)

@@ -8,7 +8,8 @@ use crate::disruption::budget::{drift_allowance, old_nodes, pool_nodes};
 use crate::duration::parse_go as parse_go_duration;
 
 use super::{with_kube, Finding, Severity};
-use crate::facts::model::{Facts, IntOrPercent, KubeList, NodeFacts};
+use crate::facts::model::{Facts, KubeList, NodeFacts};
+use crate::k8s::IntOrPercent;
 
 /// Auto Mode replaces every node after at most 21 days.
 const MAX_NODE_LIFETIME_SECS: u64 = 21 * 24 * 3600;

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use super::{capped, with_kube, Finding, Severity};
 use crate::disruption::drain::grace_for;
 use crate::disruption::pdb::{pdb_math, pods_by_namespace, selected};
-use crate::facts::model::{Facts, IntOrPercent, KubeList, PdbFacts};
+use crate::facts::model::{Facts, KubeList, PdbFacts};
+use crate::k8s::IntOrPercent;
 
 fn subject(pdb: &PdbFacts) -> String {
     format!("pdb {}/{}", pdb.namespace, pdb.name)
@@ -200,7 +201,7 @@ mod tests {
     use super::*;
     use crate::checks::fixtures::{article, blocked, kube, pdb, pod};
     use crate::disruption::pdb::PdbMath;
-    use crate::facts::model::LabelSelector;
+    use crate::k8s::LabelSelector;
 
     fn only(out: Vec<Finding>) -> Finding {
         assert_eq!(out.len(), 1, "{out:#?}");

@@ -13,7 +13,8 @@
 use std::collections::HashMap;
 
 use super::{capped, with_kube, Finding, Severity};
-use crate::facts::model::{Facts, KubeFacts, KubeList, LabelSelector, PdbFacts, WorkloadFacts};
+use crate::facts::model::{Facts, KubeFacts, KubeList, PdbFacts, WorkloadFacts};
+use crate::k8s::LabelSelector;
 
 const HOSTNAME: &str = "kubernetes.io/hostname";
 /// Workloads reported one by one per check; the others are folded into one finding.

@@ -1,9 +1,42 @@
-//! What Auto Mode's rotation means by an old node: one whose kubelet does not run the target
-//! minor. A kubelet version that cannot be read counts as old (it cannot be shown to be on the
-//! target, so the rotation is not complete while it remains). Pure; the start of an upgrade, the
-//! live model and the views all ask here.
+//! What Auto Mode's rotation means by an old node (one whose kubelet does not run the target
+//! minor; a version that cannot be read counts as old, since it cannot be shown to be on the
+//! target), by a node being replaced (tainted `karpenter.sh/disrupted`, or it or its NodeClaim
+//! being deleted), and where a node is in its replacement (its stage). Pure; the start of an
+//! upgrade, the plan, the live model and the views all ask here.
 
+use crate::facts::model::{NodeClaimFacts, NodeFacts};
 use crate::version::Minor;
+
+/// Where a node is in its replacement, the most advanced last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Not marked for replacement.
+    Waiting,
+    /// Its NodeClaim is Drifted: queued for replacement.
+    Drifted,
+    /// Being replaced: its pods are being evicted.
+    Draining,
+    NotReady,
+}
+
+/// Whether Auto Mode is replacing the node: tainted `karpenter.sh/disrupted`, or the node or its
+/// NodeClaim is being deleted.
+pub fn being_replaced(node: &NodeFacts, claim: Option<&NodeClaimFacts>) -> bool {
+    node.disrupted || node.deletion.is_some() || claim.is_some_and(|c| c.deletion.is_some())
+}
+
+/// The node's stage.
+pub fn stage(node: &NodeFacts, claim: Option<&NodeClaimFacts>) -> Stage {
+    if !node.ready {
+        Stage::NotReady
+    } else if being_replaced(node, claim) {
+        Stage::Draining
+    } else if claim.is_some_and(|c| c.drifted) {
+        Stage::Drifted
+    } else {
+        Stage::Waiting
+    }
+}
 
 /// Whether a node with this kubelet version (`v1.30.5-eks-…`) still has to be replaced to reach
 /// `target`.

@@ -15,6 +15,16 @@ pub struct PdbMath {
     pub allowed: i64,
 }
 
+/// The PDB's rule as written: `maxUnavailable 0`, `minAvailable 80%` (maxUnavailable wins when
+/// both are set, as in the disruption controller), or `-`.
+pub fn rule_text(pdb: &PdbFacts) -> String {
+    match (&pdb.min_available, &pdb.max_unavailable) {
+        (_, Some(max)) => format!("maxUnavailable {max}"),
+        (Some(min), None) => format!("minAvailable {min}"),
+        (None, None) => "-".into(),
+    }
+}
+
 /// Non-terminal pods per namespace.
 pub fn pods_by_namespace(k: &KubeFacts) -> HashMap<&str, Vec<&PodFacts>> {
     let mut map: HashMap<&str, Vec<&PodFacts>> = HashMap::new();

@@ -1,10 +1,11 @@
 //! IAM calls of the preflight: GetRole (trust policy) and ListAttachedRolePolicies for the cluster
 //! role and the Auto Mode node role.
 
-use super::model::{parse_trust_policy, Gathered, RoleFacts};
+use super::model::{Gathered, RoleFacts};
 use super::{soft, timed};
 use crate::clients::Aws;
 use crate::error::{classify, Error};
+use crate::facts::trust_policy::parse_trust_policy;
 
 /// `arn:aws:iam::123456789012:role/path/NAME` → `NAME` (a bare name is returned as is).
 pub fn role_name(arn: &str) -> &str {

@@ -16,14 +16,16 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::model::{
-    parse_cpu_millis, parse_memory_bytes, Budget, EventFacts, Gathered, IntOrPercent, KubeFacts,
-    KubeList, LabelSelector, LabelSelectorRequirement, NodeClaimFacts, NodeFacts, NodePoolFacts,
+    Budget, EventFacts, Gathered, KubeFacts, KubeList, NodeClaimFacts, NodeFacts, NodePoolFacts,
     OwnerRef, PdbFacts, PdbStatus, PodFacts, Resources, WorkloadFacts,
 };
 use super::slim::{SlimPod, DO_NOT_DISRUPT};
 use super::timed;
 use crate::clients::Kube;
 use crate::error::{chain, one_line, root_cause};
+use crate::k8s::{
+    parse_cpu_millis, parse_memory_bytes, IntOrPercent, LabelSelector, LabelSelectorRequirement,
+};
 
 /// The taint Auto Mode puts on a node it is replacing.
 pub const DISRUPTED_TAINT: &str = "karpenter.sh/disrupted";

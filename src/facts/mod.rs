@@ -13,6 +13,7 @@ pub mod iam;
 pub mod kube;
 pub mod model;
 pub mod slim;
+pub mod trust_policy;
 
 use std::future::Future;
 use std::time::Instant;

@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference,
 use k8s_openapi::NamespaceResourceScope;
 use serde::Deserialize;
 
-use super::model::{parse_cpu_millis, parse_memory_bytes};
+use crate::k8s::{parse_cpu_millis, parse_memory_bytes};
 
 /// The one annotation the checks and views read.
 pub const DO_NOT_DISRUPT: &str = "karpenter.sh/do-not-disrupt";

@@ -5,6 +5,7 @@
 use crate::facts::model::{
     EventFacts, NodeClaimFacts, NodeFacts, NodePoolFacts, PdbFacts, PodFacts,
 };
+use crate::k8s::Keyed;
 
 /// The kinds the live model watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -67,11 +68,11 @@ impl Object {
     pub fn key(&self) -> String {
         match self {
             Object::Node(n) => n.name.clone(),
-            Object::Pod(p) => format!("{}/{}", p.namespace, p.name),
-            Object::Pdb(p) => format!("{}/{}", p.namespace, p.name),
+            Object::Pod(p) => p.key(),
+            Object::Pdb(p) => p.key(),
             Object::NodePool(p) => p.name.clone(),
             Object::NodeClaim(c) => c.name.clone(),
-            Object::Event(e) => format!("{}/{}", e.namespace, e.name),
+            Object::Event(e) => e.key(),
         }
     }
 }

@@ -5,6 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use crate::disruption::drain::{grace_of_node, Grace};
+use crate::disruption::node::{being_replaced, stage, Stage};
 use crate::duration::parse_go;
 use crate::facts::model::{NodeClaimFacts, NodeFacts, NodePoolFacts, PodFacts};
 use crate::version::Minor;
@@ -90,23 +91,21 @@ impl LiveNode {
         crate::disruption::node::is_old(&self.facts.kubelet_version, target)
     }
 
-    /// Auto Mode is replacing it: the disrupted taint, or a deletion.
-    pub fn disrupting(&self) -> bool {
-        self.facts.disrupted || self.facts.deletion.is_some()
+    /// What the STATUS column says: the node's stage (`disruption::node::stage`), with a cordon
+    /// shown before a drift.
+    pub fn status(&self, claim: Option<&NodeClaimFacts>) -> NodeStatus {
+        match stage(&self.facts, claim) {
+            Stage::NotReady => NodeStatus::NotReady,
+            Stage::Draining => NodeStatus::Disrupting,
+            _ if self.facts.unschedulable => NodeStatus::SchedulingDisabled,
+            Stage::Drifted => NodeStatus::Drifted,
+            Stage::Waiting => NodeStatus::Ready,
+        }
     }
 
-    pub fn status(&self, claim: Option<&NodeClaimFacts>) -> NodeStatus {
-        if !self.facts.ready {
-            NodeStatus::NotReady
-        } else if self.disrupting() || claim.is_some_and(|c| c.deletion.is_some()) {
-            NodeStatus::Disrupting
-        } else if self.facts.unschedulable {
-            NodeStatus::SchedulingDisabled
-        } else if claim.is_some_and(|c| c.drifted) {
-            NodeStatus::Drifted
-        } else {
-            NodeStatus::Ready
-        }
+    /// Being replaced (the rule: `disruption::node::being_replaced`).
+    pub fn being_replaced(&self, claim: Option<&NodeClaimFacts>) -> bool {
+        being_replaced(&self.facts, claim)
     }
 
     /// When Auto Mode replaces it because it expired: the NodeClaim's (else its pool's)

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::disruption::pdb::{desired_healthy, is_healthy};
 use crate::facts::model::{PdbFacts, PodFacts};
+use crate::k8s::Keyed;
 
 /// One stretch of time with fewer healthy pods than required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,7 +49,7 @@ impl LivePdb {
     }
 
     pub fn key(&self) -> String {
-        format!("{}/{}", self.facts.namespace, self.facts.name)
+        self.facts.key()
     }
 
     /// `PDB default/myapp lowest healthy 8 of required 8, 0 violation(s)`.

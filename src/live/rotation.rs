@@ -12,32 +12,11 @@ use super::node::LiveNode;
 use super::pdb::LivePdb;
 use super::state::State;
 use crate::disruption::budget::drift_allowance;
+use crate::disruption::node::{stage, Stage};
 use crate::duration::human;
 use crate::facts::model::PodFacts;
+use crate::k8s::Keyed;
 use crate::version::Minor;
-
-/// What an old node is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Stage {
-    /// Not marked for replacement yet.
-    Waiting,
-    /// Its NodeClaim is Drifted: queued for replacement.
-    Drifted,
-    /// Tainted or deleting: its pods are being evicted.
-    Draining,
-    NotReady,
-}
-
-impl Stage {
-    pub fn name(self) -> &'static str {
-        match self {
-            Stage::Waiting => "waiting",
-            Stage::Drifted => "drifted",
-            Stage::Draining => "draining",
-            Stage::NotReady => "NotReady",
-        }
-    }
-}
 
 /// One node still to be replaced.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,15 +90,7 @@ pub fn read(
 
 fn old_node(s: &State, n: &LiveNode) -> OldNode {
     let claim = s.claim_of(&n.facts.name);
-    let stage = if !n.facts.ready {
-        Stage::NotReady
-    } else if n.disrupting() || claim.is_some_and(|c| c.deletion.is_some()) {
-        Stage::Draining
-    } else if claim.is_some_and(|c| c.drifted) {
-        Stage::Drifted
-    } else {
-        Stage::Waiting
-    };
+    let stage = stage(&n.facts, claim);
     let grace = n.grace(claim, |p| s.pools.get(p));
     OldNode {
         name: n.facts.name.clone(),
@@ -203,7 +174,7 @@ pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
         let mut pinned: Vec<String> = pods
             .iter()
             .filter(|p| p.do_not_disrupt)
-            .map(|p| format!("{}/{}", p.namespace, p.name))
+            .map(|p| p.key())
             .collect();
         pinned.sort();
         for p in pinned {
@@ -259,7 +230,10 @@ fn budget_blockers(s: &State, r: &Rotation) -> (Vec<String>, Vec<String>) {
             continue;
         }
         let allowed = drift_allowance(pool, nodes.len() as u32);
-        let in_use = nodes.iter().filter(|n| n.disrupting()).count() as u32;
+        let in_use = nodes
+            .iter()
+            .filter(|n| n.being_replaced(s.claim_of(&n.facts.name)))
+            .count() as u32;
         if allowed == 0 {
             let spec = pool
                 .budgets

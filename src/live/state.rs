@@ -18,6 +18,7 @@ use crate::disruption::pdb::is_healthy;
 use crate::facts::model::{
     EventFacts, NodeClaimFacts, NodeFacts, NodePoolFacts, PdbFacts, PodFacts,
 };
+use crate::k8s::Keyed;
 use crate::version::Minor;
 
 /// Karpenter events kept for the views (the newest last).
@@ -280,11 +281,7 @@ impl State {
             Kind::Pdbs => self.pdbs.keys().cloned().collect(),
             Kind::NodePools => self.pools.keys().cloned().collect(),
             Kind::NodeClaims => self.claims.keys().cloned().collect(),
-            Kind::Events => self
-                .events
-                .iter()
-                .map(|e| format!("{}/{}", e.namespace, e.name))
-                .collect(),
+            Kind::Events => self.events.iter().map(|e| e.key()).collect(),
         }
     }
 
@@ -295,12 +292,7 @@ impl State {
             Kind::Pdbs => Object::Pdb(self.pdbs.get(key)?.facts.clone()),
             Kind::NodePools => Object::NodePool(self.pools.get(key)?.clone()),
             Kind::NodeClaims => Object::NodeClaim(self.claims.get(key)?.clone()),
-            Kind::Events => Object::Event(
-                self.events
-                    .iter()
-                    .find(|e| format!("{}/{}", e.namespace, e.name) == key)?
-                    .clone(),
-            ),
+            Kind::Events => Object::Event(self.events.iter().find(|e| e.key() == key)?.clone()),
         })
     }
 
@@ -320,9 +312,9 @@ impl State {
     fn delete(&mut self, o: Object, now: Timestamp, out: &mut Vec<Line>) {
         match o {
             Object::Node(n) => self.delete_node(&n.name, now, out),
-            Object::Pod(p) => self.delete_pod(&format!("{}/{}", p.namespace, p.name), now, out),
+            Object::Pod(p) => self.delete_pod(&p.key(), now, out),
             Object::Pdb(p) => {
-                let key = format!("{}/{}", p.namespace, p.name);
+                let key = p.key();
                 if self.pdbs.remove(&key).is_some() {
                     if let Some(keys) = self.pdbs_by_namespace.get_mut(&p.namespace) {
                         keys.retain(|k| *k != key);
@@ -483,7 +475,7 @@ impl State {
     // -----------------------------------------------------------------------------------------
 
     fn upsert_pod(&mut self, p: PodFacts, now: Timestamp, out: &mut Vec<Line>) {
-        let key = format!("{}/{}", p.namespace, p.name);
+        let key = p.key();
         if p.terminating {
             if let Some(o) = self.pods.get(&key).filter(|o| !o.terminating).cloned() {
                 self.past_budget(&o, now);
@@ -561,8 +553,11 @@ impl State {
         let Some(node) = p.node.as_deref() else {
             return;
         };
-        let replaced = self.nodes.get(node).is_some_and(|n| n.disrupting())
-            || self.claim_of(node).is_some_and(|c| c.deletion.is_some());
+        let claim = self.claim_of(node);
+        let replaced = match self.nodes.get(node) {
+            Some(n) => n.being_replaced(claim),
+            None => claim.is_some_and(|c| c.deletion.is_some()),
+        };
         if !replaced || !is_healthy(p) || self.progress.past_budget.len() >= 1000 {
             return;
         }
@@ -579,7 +574,7 @@ impl State {
                 self.progress.past_budget.push(PastBudget {
                     time: now,
                     pdb: k.clone(),
-                    pod: format!("{}/{}", p.namespace, p.name),
+                    pod: p.key(),
                     node: node.to_string(),
                 });
             }
@@ -596,12 +591,7 @@ impl State {
             .node
             .as_deref()
             .and_then(|n| self.nodes.get(n))
-            .is_some_and(|n| {
-                n.disrupting()
-                    || self
-                        .claim_of(&n.facts.name)
-                        .is_some_and(|c| c.deletion.is_some())
-            });
+            .is_some_and(|n| n.being_replaced(self.claim_of(&n.facts.name)));
         if controlled && on_replaced_node && !p.is_terminal() {
             self.progress.pods_rescheduled += 1;
             self.moved(now);
@@ -630,7 +620,7 @@ impl State {
     }
 
     fn upsert_pdb(&mut self, facts: PdbFacts, now: Timestamp, out: &mut Vec<Line>) {
-        let key = format!("{}/{}", facts.namespace, facts.name);
+        let key = facts.key();
         let recount = match self.pdbs.get(&key) {
             None => true,
             Some(old) => old.facts.selector != facts.selector,

@@ -5,11 +5,13 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::change::{Change, Kind, Object};
-use super::rotation::{blockers, read, Stage};
+use super::rotation::{blockers, read};
 use super::state::State;
 use super::Line;
 use crate::checks::fixtures::{claim, labels, node, pdb, pod, pool};
-use crate::facts::model::{LabelSelector, NodeFacts, PdbStatus, PodFacts};
+use crate::disruption::node::Stage;
+use crate::facts::model::{NodeFacts, PdbStatus, PodFacts};
+use crate::k8s::LabelSelector;
 use crate::version::Minor;
 
 fn t(s: i64) -> Timestamp {

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use crate::checks::{Finding, Severity};
 use crate::disruption::budget::{drift_allowance, old_nodes, pool_nodes};
-use crate::disruption::pdb::{pdb_math, pods_by_namespace, selected};
+use crate::disruption::pdb::{pdb_math, pods_by_namespace, rule_text, selected};
 use crate::facts::model::{Facts, Gathered};
+use crate::k8s::Keyed;
 use crate::version::Minor;
 
 /// Typical control-plane update time, and the range users report (REFERENCE §7).
@@ -127,13 +128,9 @@ pub fn build(facts: &Facts, findings: &[Finding], force: bool) -> Plan {
                 continue;
             }
             let m = pdb_math(pdb, &pods);
-            let rule = match (&pdb.min_available, &pdb.max_unavailable) {
-                (_, Some(max)) => format!("maxUnavailable {max}"),
-                (Some(min), None) => format!("minAvailable {min}"),
-                (None, None) => "-".into(),
-            };
+            let rule = rule_text(pdb);
             pdbs.push(PdbGate {
-                name: format!("{}/{}", pdb.namespace, pdb.name),
+                name: pdb.key(),
                 rule,
                 expected: m.expected,
                 required: m.desired,
@@ -144,7 +141,7 @@ pub fn build(facts: &Facts, findings: &[Finding], force: bool) -> Plan {
             .pods
             .iter()
             .filter(|p| p.do_not_disrupt && p.node.as_deref().is_some_and(|n| old.contains(n)))
-            .map(|p| format!("{}/{}", p.namespace, p.name))
+            .map(|p| p.key())
             .collect();
         do_not_disrupt_pods.sort();
     }

@@ -127,7 +127,10 @@ pub fn pools(s: &State) -> Vec<PoolRow> {
                     .filter(|n| s.claim_of(&n.facts.name).is_some_and(|c| c.drifted))
                     .count(),
                 budget_allowed: pool.map_or(0, |p| drift_allowance(p, nodes.len() as u32)),
-                budget_in_use: nodes.iter().filter(|n| n.disrupting()).count() as u32,
+                budget_in_use: nodes
+                    .iter()
+                    .filter(|n| n.being_replaced(s.claim_of(&n.facts.name)))
+                    .count() as u32,
             }
         })
         .collect()

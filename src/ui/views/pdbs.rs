@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::nodes::assemble;
-use crate::facts::model::IntOrPercent;
+use crate::disruption::pdb::rule_text;
 use crate::live::pdb::Violation;
 use crate::live::{Line, State};
 use crate::ui::live::{feed_line, grid, trouble_lines, Context, Screen};
@@ -30,21 +30,13 @@ pub struct PdbRow {
     pub violations: Vec<Violation>,
 }
 
-fn rule(min: &Option<IntOrPercent>, max: &Option<IntOrPercent>) -> String {
-    match (min, max) {
-        (_, Some(m)) => format!("maxUnavailable {m}"),
-        (Some(m), None) => format!("minAvailable {m}"),
-        (None, None) => "-".into(),
-    }
-}
-
 pub fn rows(s: &State) -> Vec<PdbRow> {
     s.pdbs
         .values()
         .map(|p| PdbRow {
             namespace: p.facts.namespace.clone(),
             name: p.facts.name.clone(),
-            rule: rule(&p.facts.min_available, &p.facts.max_unavailable),
+            rule: rule_text(&p.facts),
             expected: p.expected(),
             required: p.required(),
             healthy: p.healthy,
@@ -70,7 +62,7 @@ pub fn table(s: &State) -> Vec<String> {
         ],
         rows(s).into_iter().map(|r| {
             vec![
-                format!("{}/{}", r.namespace, r.name),
+                crate::k8s::key(&r.namespace, &r.name),
                 r.rule,
                 r.expected.to_string(),
                 r.required.to_string(),

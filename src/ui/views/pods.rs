@@ -168,7 +168,7 @@ impl View for PodsView {
                     now,
                     Subject::Pod,
                     "present",
-                    format!("{}/{}", p.namespace, p.name),
+                    crate::k8s::key(&p.namespace, &p.name),
                     format!("{} {place}{ready}", p.phase),
                 )
             })

@@ -4,6 +4,7 @@
 //! why, by name.
 
 use super::{Scene, View};
+use crate::disruption::node::Stage;
 use crate::live::line::Subject;
 use crate::live::Kind;
 use jiff::Timestamp;
@@ -67,7 +68,7 @@ pub fn snapshot(s: &State, r: &Rotation) -> RotationSnapshot {
             .map(|o| OldNodeRow {
                 name: o.name.clone(),
                 version: o.version.clone(),
-                stage: o.stage.name(),
+                stage: stage_name(o.stage),
                 pods_left: o.pods_left,
                 force_drain_at: o.force_drain_at,
             })
@@ -131,7 +132,7 @@ pub fn frame(
             vec![
                 o.name.clone(),
                 o.version.clone(),
-                o.stage.name().to_string(),
+                stage_name(o.stage).to_string(),
                 o.pods_left.to_string(),
                 o.force_drain_at.map_or("-".into(), |t| {
                     format!("{} ({})", t.strftime("%Y-%m-%d %H:%M UTC"), o.grace)
@@ -168,6 +169,16 @@ pub fn frame(
         screen,
         "nodes",
     )
+}
+
+/// What the rotation view calls a stage.
+fn stage_name(s: Stage) -> &'static str {
+    match s {
+        Stage::Waiting => "waiting",
+        Stage::Drifted => "drifted",
+        Stage::Draining => "draining",
+        Stage::NotReady => "NotReady",
+    }
 }
 
 /// `watch rotation`, and the upgrade's node phase.
