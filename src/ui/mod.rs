@@ -22,3 +22,9 @@ pub struct Report<'a> {
 }
 
 pub use crate::checks::Summary;
+
+/// One `  label            text` row of the upgrade's plan or report (a terminal wraps the text
+/// under itself, `wrap`).
+pub fn row(out: &mut String, label: &str, text: String) {
+    out.push_str(&format!("  {label:<16} {text}\n"));
+}

@@ -3,13 +3,17 @@
 //! at once, the PDBs that gate the rotation with what they allow now, do-not-disrupt pods, the
 //! preflight's warnings, and an estimate of how long it takes. Pure; rendered as text or JSON.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use crate::checks::{Finding, Severity};
 use crate::disruption::budget::{drift_allowance, old_nodes, pool_nodes};
+use crate::disruption::node::is_old;
 use crate::disruption::pdb::{pdb_math, pods_by_namespace, rule_text, selected};
-use crate::facts::model::{Facts, Gathered};
+use crate::facts::model::{Facts, Gathered, KubeFacts};
 use crate::k8s::Keyed;
+use crate::ui::row;
 use crate::version::Minor;
 
 /// Typical control-plane update time, and the range users report (REFERENCE §7).
@@ -92,14 +96,43 @@ pub fn build(facts: &Facts, findings: &[Finding], force: bool) -> Plan {
             typical_minutes: CONTROL_PLANE_MINUTES.0,
             range_minutes: (CONTROL_PLANE_MINUTES.1, CONTROL_PLANE_MINUTES.2),
         });
-    let mut node_pools = Vec::new();
-    let mut pdbs = Vec::new();
-    let mut do_not_disrupt_pods = Vec::new();
-    if let Gathered::Ok(k) = &facts.kube {
-        for pool in &k.node_pools {
+    let (node_pools, pdbs, do_not_disrupt_pods) = match &facts.kube {
+        Gathered::Ok(k) => (
+            pool_steps(k, target),
+            pdb_gates(k, target),
+            pinned_pods(k, target),
+        ),
+        Gathered::Unavailable(_) => (Vec::new(), Vec::new(), Vec::new()),
+    };
+    Plan {
+        cluster: facts.cluster.name.clone(),
+        region: facts.cluster.region.clone(),
+        current: facts.cluster.version.clone(),
+        target,
+        preflight: preflight_summary(findings),
+        estimate_minutes: Estimate {
+            control_plane: if control_plane.is_some() {
+                CONTROL_PLANE_MINUTES.0
+            } else {
+                0
+            },
+            nodes: batches(&node_pools) * MINUTES_PER_BATCH,
+        },
+        control_plane,
+        node_pools,
+        pdbs,
+        do_not_disrupt_pods,
+    }
+}
+
+/// Per NodePool: its nodes, those to replace, and how many its Drifted budgets let go at once.
+fn pool_steps(k: &KubeFacts, target: Minor) -> Vec<PoolStep> {
+    k.node_pools
+        .iter()
+        .map(|pool| {
             let nodes = pool_nodes(k, &pool.name);
             let old = old_nodes(&nodes, Some(target));
-            node_pools.push(PoolStep {
+            PoolStep {
                 name: pool.name.clone(),
                 nodes: nodes.len(),
                 to_replace: old.len(),
@@ -110,83 +143,83 @@ pub fn build(facts: &Facts, findings: &[Finding], force: bool) -> Plan {
                     .map(|b| b.nodes.clone())
                     .collect(),
                 at_once: drift_allowance(pool, nodes.len() as u32),
-            });
-        }
-        let old: std::collections::HashSet<&str> = k
-            .nodes
-            .iter()
-            .filter(|n| crate::disruption::node::is_old(&n.kubelet_version, target))
-            .map(|n| n.name.as_str())
-            .collect();
-        let by_ns = pods_by_namespace(k);
-        for pdb in &k.pdbs {
-            let pods = selected(pdb, &by_ns);
-            if !pods
-                .iter()
-                .any(|p| p.node.as_deref().is_some_and(|n| old.contains(n)))
-            {
-                continue;
             }
-            let m = pdb_math(pdb, &pods);
-            let rule = rule_text(pdb);
-            pdbs.push(PdbGate {
-                name: pdb.key(),
-                rule,
-                expected: m.expected,
-                required: m.desired,
-                allowed_now: m.allowed,
-            });
-        }
-        do_not_disrupt_pods = k
-            .pods
+        })
+        .collect()
+}
+
+/// The names of the nodes the upgrade to `target` replaces.
+fn old_names(k: &KubeFacts, target: Minor) -> HashSet<&str> {
+    k.nodes
+        .iter()
+        .filter(|n| is_old(&n.kubelet_version, target))
+        .map(|n| n.name.as_str())
+        .collect()
+}
+
+/// The PDBs that select pods on nodes to replace, with what they allow now.
+fn pdb_gates(k: &KubeFacts, target: Minor) -> Vec<PdbGate> {
+    let old = old_names(k, target);
+    let by_ns = pods_by_namespace(k);
+    let mut gates = Vec::new();
+    for pdb in &k.pdbs {
+        let pods = selected(pdb, &by_ns);
+        if !pods
             .iter()
-            .filter(|p| p.do_not_disrupt && p.node.as_deref().is_some_and(|n| old.contains(n)))
-            .map(|p| p.key())
-            .collect();
-        do_not_disrupt_pods.sort();
+            .any(|p| p.node.as_deref().is_some_and(|n| old.contains(n)))
+        {
+            continue;
+        }
+        let m = pdb_math(pdb, &pods);
+        gates.push(PdbGate {
+            name: pdb.key(),
+            rule: rule_text(pdb),
+            expected: m.expected,
+            required: m.desired,
+            allowed_now: m.allowed,
+        });
     }
-    let batches = node_pools
+    gates
+}
+
+/// do-not-disrupt pods on nodes to replace, sorted.
+fn pinned_pods(k: &KubeFacts, target: Minor) -> Vec<String> {
+    let old = old_names(k, target);
+    let mut pods: Vec<String> = k
+        .pods
+        .iter()
+        .filter(|p| p.do_not_disrupt && p.node.as_deref().is_some_and(|n| old.contains(n)))
+        .map(|p| p.key())
+        .collect();
+    pods.sort();
+    pods
+}
+
+/// Rounds of replacement the slowest NodePool needs.
+fn batches(pools: &[PoolStep]) -> u32 {
+    pools
         .iter()
         .filter(|p| p.to_replace > 0)
         .map(|p| (p.to_replace as u32).div_ceil(p.at_once.max(1)))
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// FAIL and WARN counts, and their findings, FAILs first.
+fn preflight_summary(findings: &[Finding]) -> PreflightSummary {
+    let count = |sev: Severity| findings.iter().filter(|f| f.severity == sev).count();
     let mut listed: Vec<&Finding> = findings
         .iter()
         .filter(|f| matches!(f.severity, Severity::Fail | Severity::Warn))
         .collect();
     listed.sort_by_key(|f| f.severity != Severity::Fail);
-    Plan {
-        cluster: facts.cluster.name.clone(),
-        region: facts.cluster.region.clone(),
-        current: facts.cluster.version.clone(),
-        target,
-        preflight: PreflightSummary {
-            fail: findings
-                .iter()
-                .filter(|f| f.severity == Severity::Fail)
-                .count(),
-            warn: findings
-                .iter()
-                .filter(|f| f.severity == Severity::Warn)
-                .count(),
-            findings: listed
-                .iter()
-                .map(|f| format!("{} {}: {}", f.id, f.subject, f.message))
-                .collect(),
-        },
-        estimate_minutes: Estimate {
-            control_plane: if control_plane.is_some() {
-                CONTROL_PLANE_MINUTES.0
-            } else {
-                0
-            },
-            nodes: batches * MINUTES_PER_BATCH,
-        },
-        control_plane,
-        node_pools,
-        pdbs,
-        do_not_disrupt_pods,
+    PreflightSummary {
+        fail: count(Severity::Fail),
+        warn: count(Severity::Warn),
+        findings: listed
+            .iter()
+            .map(|f| format!("{} {}: {}", f.id, f.subject, f.message))
+            .collect(),
     }
 }
 
@@ -196,79 +229,20 @@ pub fn render(p: &Plan) -> String {
         "Upgrade {} {} → {} ({})\n",
         p.cluster, p.current, p.target, p.region
     );
-    let row = |out: &mut String, label: &str, text: String| {
-        out.push_str(&format!("  {label:<16} {text}\n"));
+    row(&mut out, "preflight", preflight_text(p));
+    let control_plane = match &p.control_plane {
+        Some(c) => format!(
+            "{} {}{} ({}–{} min)",
+            c.operation,
+            c.version,
+            if c.force { " --force" } else { "" },
+            c.range_minutes.0,
+            c.range_minutes.1
+        ),
+        None => format!("already on {}", p.target),
     };
-    let ids: Vec<&str> = p
-        .preflight
-        .findings
-        .iter()
-        .filter_map(|f| f.split_whitespace().next())
-        .collect();
-    row(
-        &mut out,
-        "preflight",
-        format!(
-            "{} FAIL, {} WARN{}",
-            p.preflight.fail,
-            p.preflight.warn,
-            if ids.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", dedup(&ids).join(", "))
-            }
-        ),
-    );
-    match &p.control_plane {
-        Some(c) => row(
-            &mut out,
-            "control plane",
-            format!(
-                "{} {}{} ({}–{} min)",
-                c.operation,
-                c.version,
-                if c.force { " --force" } else { "" },
-                c.range_minutes.0,
-                c.range_minutes.1
-            ),
-        ),
-        None => row(
-            &mut out,
-            "control plane",
-            format!("already on {}", p.target),
-        ),
-    }
-    let replaced: usize = p.node_pools.iter().map(|n| n.to_replace).sum();
-    let pools: Vec<String> = p
-        .node_pools
-        .iter()
-        .filter(|n| n.to_replace > 0)
-        .map(|n| {
-            format!(
-                "{}: {}, budget {} → {} at a time",
-                n.name,
-                n.to_replace,
-                if n.budgets.is_empty() {
-                    "none".into()
-                } else {
-                    n.budgets.join(", ")
-                },
-                n.at_once
-            )
-        })
-        .collect();
-    row(
-        &mut out,
-        "then Auto Mode",
-        format!(
-            "replaces {replaced} node(s){}",
-            if pools.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", pools.join("; "))
-            }
-        ),
-    );
+    row(&mut out, "control plane", control_plane);
+    row(&mut out, "then Auto Mode", nodes_text(p));
     for g in &p.pdbs {
         row(
             &mut out,
@@ -294,6 +268,57 @@ pub fn render(p: &Plan) -> String {
         ),
     );
     out
+}
+
+/// `0 FAIL, 2 WARN (WRK002, WRK003)`.
+fn preflight_text(p: &Plan) -> String {
+    let ids: Vec<&str> = p
+        .preflight
+        .findings
+        .iter()
+        .filter_map(|f| f.split_whitespace().next())
+        .collect();
+    format!(
+        "{} FAIL, {} WARN{}",
+        p.preflight.fail,
+        p.preflight.warn,
+        if ids.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", dedup(&ids).join(", "))
+        }
+    )
+}
+
+/// `replaces 1 node(s) (general-purpose: 1, budget 10% → 1 at a time)`.
+fn nodes_text(p: &Plan) -> String {
+    let replaced: usize = p.node_pools.iter().map(|n| n.to_replace).sum();
+    let pools: Vec<String> = p
+        .node_pools
+        .iter()
+        .filter(|n| n.to_replace > 0)
+        .map(|n| {
+            format!(
+                "{}: {}, budget {} → {} at a time",
+                n.name,
+                n.to_replace,
+                if n.budgets.is_empty() {
+                    "none".into()
+                } else {
+                    n.budgets.join(", ")
+                },
+                n.at_once
+            )
+        })
+        .collect();
+    format!(
+        "replaces {replaced} node(s){}",
+        if pools.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", pools.join("; "))
+        }
+    )
 }
 
 fn dedup<'a>(ids: &[&'a str]) -> Vec<&'a str> {

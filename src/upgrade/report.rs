@@ -12,6 +12,7 @@ use crate::duration::human;
 use crate::live::app::End;
 use crate::live::pdb::Violation;
 use crate::live::State;
+use crate::ui::row;
 use crate::version::Minor;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -173,6 +174,34 @@ fn span_text(s: &Span) -> String {
 
 /// The report for people.
 pub fn render(r: &Report) -> String {
+    let mut out = heading(r);
+    match &r.control_plane {
+        Some(c) => row(&mut out, "control plane", span_text(c)),
+        None => row(&mut out, "control plane", format!("already on {}", r.to)),
+    }
+    if r.ending != Ending::ControlPlaneOnly {
+        row(&mut out, "nodes", nodes_text(r));
+        pdb_rows(r, &mut out);
+        if !r.pods_past_budget.is_empty() {
+            row(&mut out, "past the PDB", past_budget_text(r));
+        }
+        let blocked = if r.blocked_seconds > 0 {
+            human(r.blocked_seconds as u64)
+        } else {
+            "never".into()
+        };
+        row(&mut out, "blocked", blocked);
+    }
+    for e in &r.errors {
+        row(&mut out, "error", e.clone());
+    }
+    out.push_str(&verdict(r));
+    out.push('\n');
+    out
+}
+
+/// `Upgrade of NAME 1.30 → 1.31 done in 20m6s`.
+fn heading(r: &Report) -> String {
     let start = r
         .control_plane
         .as_ref()
@@ -185,21 +214,18 @@ pub fn render(r: &Report) -> String {
         ),
         None => String::new(),
     };
-    let mut out = format!(
+    format!(
         "Upgrade of {} {} → {} {}{}\n",
         r.cluster,
         r.from,
         r.to,
         r.ending.said(),
         total
-    );
-    let row = |out: &mut String, label: &str, text: String| {
-        out.push_str(&format!("  {label:<16} {text}\n"))
-    };
-    match &r.control_plane {
-        Some(c) => row(&mut out, "control plane", span_text(c)),
-        None => row(&mut out, "control plane", format!("already on {}", r.to)),
-    }
+    )
+}
+
+/// `14:14:04 → 14:20:06 (6m2s): 1 replaced (general-purpose 1), 10 pods rescheduled`.
+fn nodes_text(r: &Report) -> String {
     let replaced: u32 = r.nodes_replaced.values().sum();
     let per_pool: Vec<String> = r
         .nodes_replaced
@@ -211,98 +237,87 @@ pub fn render(r: &Report) -> String {
         .as_ref()
         .map(span_text)
         .unwrap_or_else(|| "-".into());
-    if r.ending != Ending::ControlPlaneOnly {
+    format!(
+        "{when}: {replaced} replaced{}, {} pods rescheduled",
+        if per_pool.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", per_pool.join(", "))
+        },
+        r.pods_rescheduled
+    )
+}
+
+/// One row per PDB, and one per violation under it.
+fn pdb_rows(r: &Report, out: &mut String) {
+    for p in &r.pdbs {
         row(
-            &mut out,
-            "nodes",
+            out,
+            &format!("PDB {}", p.name),
             format!(
-                "{when}: {replaced} replaced{}, {} pods rescheduled",
-                if per_pool.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", per_pool.join(", "))
-                },
-                r.pods_rescheduled
+                "required {} · lowest healthy {} · violations {}",
+                p.required,
+                p.lowest_healthy.map_or("-".into(), |l| l.to_string()),
+                p.violations.len()
             ),
         );
-        for p in &r.pdbs {
+        for v in &p.violations {
             row(
-                &mut out,
-                &format!("PDB {}", p.name),
+                out,
+                "",
                 format!(
-                    "required {} · lowest healthy {} · violations {}",
-                    p.required,
-                    p.lowest_healthy.map_or("-".into(), |l| l.to_string()),
-                    p.violations.len()
-                ),
-            );
-            for v in &p.violations {
-                row(
-                    &mut out,
-                    "",
-                    format!(
-                        "violated {} → {}: {} healthy of {} required",
-                        v.start.strftime("%H:%M:%S"),
-                        v.end
-                            .map_or("…".into(), |e| e.strftime("%H:%M:%S").to_string()),
-                        v.lowest,
-                        v.required
-                    ),
-                );
-            }
-        }
-        if !r.pods_past_budget.is_empty() {
-            let pods: Vec<String> = r
-                .pods_past_budget
-                .iter()
-                .take(5)
-                .map(|p| format!("{} (PDB {})", p.pod, p.pdb))
-                .collect();
-            row(
-                &mut out,
-                "past the PDB",
-                format!(
-                    "{} pod(s) left while their PDB allowed no disruption: {}{}",
-                    r.pods_past_budget.len(),
-                    pods.join(", "),
-                    if r.pods_past_budget.len() > 5 {
-                        ", …"
-                    } else {
-                        ""
-                    }
+                    "violated {} → {}: {} healthy of {} required",
+                    v.start.strftime("%H:%M:%S"),
+                    v.end
+                        .map_or("…".into(), |e| e.strftime("%H:%M:%S").to_string()),
+                    v.lowest,
+                    v.required
                 ),
             );
         }
-        row(
-            &mut out,
-            "blocked",
-            if r.blocked_seconds > 0 {
-                human(r.blocked_seconds as u64)
-            } else {
-                "never".into()
-            },
-        );
     }
-    for e in &r.errors {
-        row(&mut out, "error", e.clone());
-    }
-    let verdict = match (r.complete, r.violated()) {
+}
+
+/// The pods that left past their PDB, the first five by name.
+fn past_budget_text(r: &Report) -> String {
+    let pods: Vec<String> = r
+        .pods_past_budget
+        .iter()
+        .take(5)
+        .map(|p| format!("{} (PDB {})", p.pod, p.pdb))
+        .collect();
+    format!(
+        "{} pod(s) left while their PDB allowed no disruption: {}{}",
+        r.pods_past_budget.len(),
+        pods.join(", "),
+        if r.pods_past_budget.len() > 5 {
+            ", …"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The last line: what is true now. Never claims more than happened.
+fn verdict(r: &Report) -> String {
+    match (r.complete, r.violated()) {
         (true, false) => format!("Every node runs v{}; no PDB was violated.", r.to),
         (true, true) => format!("Every node runs v{}, but a PDB was violated on the way.", r.to),
-        (false, true) => "A PDB was violated, and not every node runs the target yet.".into(),
-        (false, _) if r.ending == Ending::Left => format!(
-            "The live view was left with {} of {} nodes on {}: Auto Mode goes on replacing them (eksauto watch rotation --to {} follows it).",
-            r.nodes_on_target, r.nodes_total, r.to, r.to
+        (false, violated) if r.ending == Ending::Left => format!(
+            "The live view was left with {} of {} nodes on {}{}: Auto Mode goes on replacing them (eksauto watch rotation --to {} follows it).",
+            r.nodes_on_target,
+            r.nodes_total,
+            r.to,
+            if violated { ", after a PDB was violated" } else { "" },
+            r.to
         ),
+        (false, true) => "A PDB was violated, and not every node runs the target yet.".into(),
         (false, false) if r.ending == Ending::ControlPlaneOnly => format!(
             "The control plane runs {}; Auto Mode replaces the nodes on its own (eksauto watch rotation --to {} follows it).",
             r.to, r.to
         ),
         (false, false) => "Not every node runs the target yet.".into(),
-    };
-    out.push_str(&verdict);
-    out.push('\n');
-    out
+    }
 }
 
 #[cfg(test)]
@@ -371,6 +386,25 @@ mod tests {
         assert_eq!(json["nodesReplaced"]["general-purpose"], 1);
         assert_eq!(json["pdbs"][0]["lowestHealthy"], 8);
         assert_eq!(json["to"], "1.31");
+    }
+
+    #[test]
+    fn a_report_left_mid_rotation_never_says_done() {
+        let mut r = article_report();
+        r.ending = Ending::Left;
+        r.complete = false;
+        r.nodes_on_target = 1;
+        r.nodes_total = 2;
+        let text = render(&r);
+        assert!(text.contains("1.30 → 1.31 left running"), "{text}");
+        assert!(!text.contains("Every node runs"), "{text}");
+        assert!(
+            text.contains("left with 1 of 2 nodes on 1.31: Auto Mode goes on"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["outcome"], "left");
+        assert_eq!(json["complete"], false);
     }
 
     #[test]
