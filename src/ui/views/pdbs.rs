@@ -12,7 +12,7 @@ use super::nodes::assemble;
 use crate::disruption::pdb::rule_text;
 use crate::live::pdb::Violation;
 use crate::live::{Line, State};
-use crate::ui::live::{feed_line, grid, trouble_lines, Context, Screen};
+use crate::ui::live::{feed_line, grid_fitted, trouble_lines, Context, Screen};
 
 /// One PDB row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,9 +47,11 @@ pub fn rows(s: &State) -> Vec<PdbRow> {
         .collect()
 }
 
-/// The PDB table's lines (also part of the rotation view).
-pub fn table(s: &State) -> Vec<String> {
-    grid(
+/// The PDB table's lines (also part of the rotation view), fitted to `width`: the least useful
+/// columns go first (EXPECTED, RULE, LOWEST, HEALTHY); the PDB, what it requires and allows, and
+/// its violations stay.
+pub fn table(s: &State, width: usize) -> Vec<String> {
+    grid_fitted(
         &[
             "PDB",
             "RULE",
@@ -60,18 +62,23 @@ pub fn table(s: &State) -> Vec<String> {
             "LOWEST",
             "VIOLATIONS",
         ],
-        rows(s).into_iter().map(|r| {
-            vec![
-                crate::k8s::key(&r.namespace, &r.name),
-                r.rule,
-                r.expected.to_string(),
-                r.required.to_string(),
-                r.healthy.to_string(),
-                r.allowed.to_string(),
-                r.lowest.map_or("-".into(), |l| l.to_string()),
-                r.violations.len().to_string(),
-            ]
-        }),
+        rows(s)
+            .into_iter()
+            .map(|r| {
+                vec![
+                    crate::k8s::key(&r.namespace, &r.name),
+                    r.rule,
+                    r.expected.to_string(),
+                    r.required.to_string(),
+                    r.healthy.to_string(),
+                    r.allowed.to_string(),
+                    r.lowest.map_or("-".into(), |l| l.to_string()),
+                    r.violations.len().to_string(),
+                ]
+            })
+            .collect(),
+        width,
+        &["EXPECTED", "RULE", "LOWEST", "HEALTHY"],
     )
 }
 
@@ -94,7 +101,7 @@ pub fn frame(
     assemble(
         head,
         Vec::new(),
-        table(s),
+        table(s, screen.width),
         0,
         recent.iter().map(feed_line).collect(),
         screen,
@@ -124,5 +131,43 @@ impl View for PdbsView {
 
     fn snapshot(&self, scene: &Scene) -> serde_json::Value {
         serde_json::json!({ "pdbs": rows(scene.state) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::pdb;
+    use crate::k8s::LabelSelector;
+    use crate::live::{Change, Kind, Object};
+
+    #[test]
+    fn a_narrow_table_drops_the_least_useful_columns_first() {
+        let mut s = State::new(None, jiff::Timestamp::UNIX_EPOCH);
+        s.apply(Change::Relist(Kind::Pdbs), jiff::Timestamp::UNIX_EPOCH);
+        let p = pdb(
+            "default",
+            "a-rather-long-pdb-name",
+            LabelSelector::labels([("app", "myapp")]),
+            Some("80%"),
+            None,
+        );
+        s.apply(Change::Listed(Object::Pdb(p)), jiff::Timestamp::UNIX_EPOCH);
+        s.apply(Change::Synced(Kind::Pdbs), jiff::Timestamp::UNIX_EPOCH);
+        let wide = table(&s, 200);
+        assert!(
+            wide[0].contains("EXPECTED") && wide[0].contains("RULE"),
+            "{wide:?}"
+        );
+        let narrow = table(&s, 62);
+        assert!(narrow.iter().all(|l| l.chars().count() <= 62), "{narrow:?}");
+        for kept in ["PDB", "REQUIRED", "ALLOWED", "VIOLATIONS"] {
+            assert!(narrow[0].contains(kept), "{kept} dropped: {narrow:?}");
+        }
+        assert!(!narrow[0].contains("EXPECTED"), "{narrow:?}");
+        assert!(
+            narrow[1].starts_with("default/a-rather-long-pdb-name"),
+            "{narrow:?}"
+        );
     }
 }

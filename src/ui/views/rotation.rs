@@ -14,7 +14,7 @@ use super::{nodes::assemble, pdbs};
 use crate::duration::human;
 use crate::live::rotation::{self, blockers, Rotation};
 use crate::live::{Line, State};
-use crate::ui::live::{feed_line, grid, trouble_lines, Context, Screen};
+use crate::ui::live::{feed_line, grid_fitted, trouble_lines, Context, Screen};
 
 /// Width of the progress bar, in cells.
 const BAR: usize = 28;
@@ -107,7 +107,7 @@ pub fn frame(
     if r.complete {
         head.push(format!("Every node runs {}.", r.target));
     }
-    let mut summary = pdbs::table(s);
+    let mut summary = pdbs::table(s, screen.width);
     if s.pdbs.is_empty() {
         summary.clear();
     }
@@ -156,9 +156,12 @@ pub fn frame(
     }));
     let hidden = rows.len().saturating_sub(screen.height);
     rows.truncate(screen.height);
-    let table = grid(
+    // On a narrow terminal the version goes first, then the force-drain deadline.
+    let table = grid_fitted(
         &["NODE", "VERSION", "STATE", "PODS LEFT", "FORCE DRAIN AT"],
         rows,
+        screen.width,
+        &["VERSION", "FORCE DRAIN AT"],
     );
     assemble(
         head,
