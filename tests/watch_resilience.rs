@@ -47,12 +47,12 @@ type Picture = (
 
 fn live_picture(s: &State) -> Picture {
     let nodes = s
-        .nodes
+        .nodes()
         .iter()
         .map(|(k, n)| (k.clone(), (n.facts.kubelet_version.clone(), n.facts.ready)))
         .collect();
     let pods = s
-        .pods
+        .pods()
         .iter()
         .map(|(k, p)| (k.clone(), (p.node.clone(), p.ready, p.terminating)))
         .collect();
@@ -206,11 +206,11 @@ async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token()
         let done = {
             let s = state.lock().unwrap();
             step > 150
-                && !s.nodes.is_empty()
-                && s.nodes
+                && !s.nodes().is_empty()
+                && s.nodes()
                     .values()
                     .all(|n| !n.is_old(Minor::new(1, 31)) && n.facts.ready)
-                && s.pods.values().all(|p| p.ready && !p.terminating)
+                && s.pods().values().all(|p| p.ready && !p.terminating)
         };
         if done {
             break;
@@ -241,11 +241,11 @@ async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token()
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let s = state.lock().unwrap();
-    let myapp = &s.pdbs["default/myapp"];
+    let myapp = &s.pdbs()["default/myapp"];
     assert_eq!(myapp.required(), 8);
     assert!(myapp.lowest.unwrap() >= 8, "lowest {:?}", myapp.lowest);
     assert!(myapp.violations.is_empty(), "{:?}", myapp.violations);
-    assert_eq!(s.progress.replaced.values().sum::<u32>(), 1);
+    assert_eq!(s.progress().replaced.values().sum::<u32>(), 1);
     let seen = seen.lock().unwrap().clone();
     let relists = seen.iter().filter(|l| l.ends_with("relist")).count();
     assert!(

@@ -196,8 +196,8 @@ impl<'a> App<'a> {
         };
         let was_tty = terminal.is_some();
         drop(terminal);
-        if let Some(why) = &self.state.refused {
-            return Err(Error::KubeAccess(why.clone()));
+        if let Some(why) = self.state.refused() {
+            return Err(Error::KubeAccess(why.to_string()));
         }
         if was_tty {
             // The last frame stays on screen, whole, after the terminal is restored.
@@ -221,7 +221,7 @@ impl<'a> App<'a> {
     /// After the changes of one turn: the snapshot (`--once`), the present objects, the rotation
     /// policy's lines; `Some` when the view is over.
     fn turn(&mut self) -> Option<End> {
-        if self.state.refused.is_some() {
+        if self.state.refused().is_some() {
             return Some(End::Refused);
         }
         if self.mode == Mode::Once {

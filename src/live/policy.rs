@@ -77,13 +77,13 @@ impl Policy {
         if !r.complete {
             return (lines, None);
         }
-        let violated = s.pdbs.values().any(|p| !p.violations.is_empty());
-        for p in s.pdbs.values().filter(|p| p.lowest.is_some()) {
+        let violated = s.pdbs().values().any(|p| !p.violations.is_empty());
+        for p in s.pdbs().values().filter(|p| p.lowest.is_some()) {
             lines.push(self.line(now, "pdb", p.lowest_text()));
         }
         let verdict = if violated {
             let names: Vec<String> = s
-                .pdbs
+                .pdbs()
                 .values()
                 .filter(|p| !p.violations.is_empty())
                 .map(|p| p.violation_text())

@@ -58,18 +58,18 @@ pub fn read(
     stall_after: SignedDuration,
     began: Timestamp,
 ) -> Rotation {
-    let total = s.nodes.len();
+    let total = s.nodes().len();
     let mut old = Vec::new();
-    for n in s.nodes.values().filter(|n| n.is_old(target)) {
+    for n in s.nodes().values().filter(|n| n.is_old(target)) {
         old.push(old_node(s, n));
     }
     old.sort_by(|a, b| b.stage.cmp(&a.stage).then_with(|| a.name.cmp(&b.name)));
     let on_target = total - old.len();
-    let since = s.progress.last_progress.map_or(began, |t| t.max(began));
+    let since = s.progress().last_progress.map_or(began, |t| t.max(began));
     let idle = now.duration_since(since);
     let complete = s.is_synced(super::Kind::Nodes) && old.is_empty();
-    let replaced: u32 = s.progress.replaced.values().sum();
-    let eta_secs = match (s.progress.first_replaced, replaced) {
+    let replaced: u32 = s.progress().replaced.values().sum();
+    let eta_secs = match (s.progress().first_replaced, replaced) {
         (Some(_), r) if r > 0 && !old.is_empty() => {
             let elapsed = now.duration_since(began).as_secs().max(0);
             Some(elapsed / r as i64 * old.len() as i64)
@@ -91,7 +91,7 @@ pub fn read(
 fn old_node(s: &State, n: &LiveNode) -> OldNode {
     let claim = s.claim_of(&n.facts.name);
     let stage = stage(&n.facts, claim);
-    let grace = n.grace(claim, |p| s.pools.get(p));
+    let grace = n.grace(claim, |p| s.pools().get(p));
     OldNode {
         name: n.facts.name.clone(),
         version: n.facts.kubelet_version.clone(),
@@ -121,7 +121,7 @@ pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
         .map(|o| (o.name.as_str(), Vec::new()))
         .collect();
     for p in s
-        .pods
+        .pods()
         .values()
         .filter(|p| !p.terminating && !p.is_terminal())
     {
@@ -130,7 +130,7 @@ pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
         }
     }
     let blocking_pdbs: Vec<&LivePdb> = s
-        .pdbs
+        .pdbs()
         .values()
         .filter(|p| p.allowed() == 0 && p.matched > 0)
         .collect();
@@ -139,7 +139,7 @@ pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
             .get(o.name.as_str())
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let Some(node) = s.nodes.get(&o.name) else {
+        let Some(node) = s.nodes().get(&o.name) else {
             continue;
         };
         if node.facts.do_not_disrupt {
@@ -196,7 +196,7 @@ pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
     stops.extend(out);
     let mut out = stops;
     let mut seen = std::collections::HashSet::new();
-    for e in s.events.iter().rev() {
+    for e in s.events().iter().rev() {
         if (e.reason == "DisruptionBlocked" || e.reason == "FailedDraining")
             && seen.insert((e.reason.clone(), e.message.clone()))
             && seen.len() <= 5
@@ -215,9 +215,9 @@ pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
 fn budget_blockers(s: &State, r: &Rotation) -> (Vec<String>, Vec<String>) {
     let mut stops = Vec::new();
     let mut queued = Vec::new();
-    for pool in s.pools.values() {
+    for pool in s.pools().values() {
         let nodes: Vec<&LiveNode> = s
-            .nodes
+            .nodes()
             .values()
             .filter(|n| n.facts.node_pool.as_deref() == Some(pool.name.as_str()))
             .collect();

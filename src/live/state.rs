@@ -69,33 +69,33 @@ pub struct PastBudget {
 /// Everything the live views know.
 #[derive(Debug, Clone)]
 pub struct State {
-    pub clock: ServerClock,
+    clock: ServerClock,
     /// The version a rotation goes to (`--to`, else the API server's own).
-    pub target: Option<Minor>,
-    pub nodes: BTreeMap<String, LiveNode>,
+    target: Option<Minor>,
+    nodes: BTreeMap<String, LiveNode>,
     /// Nodes that joined while watching (after the first list).
-    pub joined: BTreeSet<String>,
+    joined: BTreeSet<String>,
     /// Pods by node name.
-    pub tallies: HashMap<String, Tally>,
-    pub pods: HashMap<String, PodFacts>,
-    pub pdbs: BTreeMap<String, LivePdb>,
+    tallies: HashMap<String, Tally>,
+    pods: HashMap<String, PodFacts>,
+    pdbs: BTreeMap<String, LivePdb>,
     pdbs_by_namespace: HashMap<String, Vec<String>>,
-    pub pools: BTreeMap<String, NodePoolFacts>,
-    pub claims: BTreeMap<String, NodeClaimFacts>,
+    pools: BTreeMap<String, NodePoolFacts>,
+    claims: BTreeMap<String, NodeClaimFacts>,
     claim_by_node: HashMap<String, String>,
     /// Karpenter's recent events, the newest last.
-    pub events: VecDeque<EventFacts>,
+    events: VecDeque<EventFacts>,
     synced: BTreeSet<Kind>,
     relisting: HashMap<Kind, HashSet<String>>,
     /// Kinds whose watch is failing and being retried: the error and since when (server time).
-    pub trouble: BTreeMap<Kind, (String, Timestamp)>,
-    pub progress: Progress,
+    trouble: BTreeMap<Kind, (String, Timestamp)>,
+    progress: Progress,
     /// Why the API server refused the credentials (a watcher stopped for it).
-    pub refused: Option<String>,
+    refused: Option<String>,
     /// When the state was created (local time).
-    pub started: Timestamp,
+    started: Timestamp,
     /// Changes applied so far (views redraw when it moves).
-    pub revision: u64,
+    revision: u64,
 }
 
 impl State {
@@ -121,6 +121,78 @@ impl State {
             started: local,
             revision: 0,
         }
+    }
+
+    // Read access: the task that owns the state changes it only through `apply`.
+
+    /// The version a rotation goes to (`--to`, else the API server's own).
+    pub fn target(&self) -> Option<Minor> {
+        self.target
+    }
+
+    /// Every node, by name.
+    pub fn nodes(&self) -> &BTreeMap<String, LiveNode> {
+        &self.nodes
+    }
+
+    /// Nodes that joined while watching (after the first list).
+    pub fn joined(&self) -> &BTreeSet<String> {
+        &self.joined
+    }
+
+    /// Pods by node name.
+    pub fn tallies(&self) -> &HashMap<String, Tally> {
+        &self.tallies
+    }
+
+    /// Every pod, by `namespace/name`.
+    pub fn pods(&self) -> &HashMap<String, PodFacts> {
+        &self.pods
+    }
+
+    /// Every PDB, by `namespace/name`.
+    pub fn pdbs(&self) -> &BTreeMap<String, LivePdb> {
+        &self.pdbs
+    }
+
+    /// Every NodePool, by name.
+    pub fn pools(&self) -> &BTreeMap<String, NodePoolFacts> {
+        &self.pools
+    }
+
+    /// Every NodeClaim, by name.
+    pub fn claims(&self) -> &BTreeMap<String, NodeClaimFacts> {
+        &self.claims
+    }
+
+    /// Karpenter's recent events, the newest last.
+    pub fn events(&self) -> &VecDeque<EventFacts> {
+        &self.events
+    }
+
+    /// Kinds whose watch is failing and being retried: the error and since when.
+    pub fn trouble(&self) -> &BTreeMap<Kind, (String, Timestamp)> {
+        &self.trouble
+    }
+
+    /// What a rotation has done so far.
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Why the API server refused the credentials, if it did (a watcher stopped for it).
+    pub fn refused(&self) -> Option<&str> {
+        self.refused.as_deref()
+    }
+
+    /// When the state was created (local time).
+    pub fn started(&self) -> Timestamp {
+        self.started
+    }
+
+    /// Changes applied so far (views redraw when it moves).
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Whether the first list of `kind` is complete.

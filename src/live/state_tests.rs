@@ -103,7 +103,7 @@ fn initial_sync_counts_pods_listed_before_their_node() {
     let s = synced();
     assert_eq!(s.tally("i-old").pods, 10);
     assert_eq!(s.tally("i-old").cpu_requests_millis, 1000);
-    let myapp = &s.pdbs["default/myapp"];
+    let myapp = &s.pdbs()["default/myapp"];
     assert_eq!(
         (myapp.matched, myapp.healthy, myapp.required()),
         (10, 10, 8)
@@ -121,7 +121,7 @@ fn repeated_events_change_nothing_and_say_nothing() {
         "{again:?} {again2:?}"
     );
     assert_eq!(s.tally("i-old").pods, 10);
-    assert_eq!(s.pdbs["default/myapp"].healthy, 10);
+    assert_eq!(s.pdbs()["default/myapp"].healthy, 10);
 }
 
 #[test]
@@ -154,7 +154,7 @@ fn a_node_joins_gets_ready_and_is_removed_after_its_last_pod_left() {
         s.apply(Change::Deleted(Object::Pod(p)), t(121));
         s.apply(Change::Applied(Object::Pod(app(i + 10, "i-new"))), t(121));
     }
-    assert_eq!(s.progress.pods_rescheduled, 10);
+    assert_eq!(s.progress().pods_rescheduled, 10);
     assert_eq!((s.tally("i-old").pods, s.tally("i-new").pods), (0, 10));
     old.ready = false;
     let l = s.apply(Change::Applied(Object::Node(old.clone())), t(180));
@@ -162,18 +162,18 @@ fn a_node_joins_gets_ready_and_is_removed_after_its_last_pod_left() {
     let l = s.apply(Change::Deleted(Object::Node(old)), t(191));
     assert_eq!(events(&l), [("removed", "i-old")]);
     assert_eq!(l[0].seconds, Some(70), "{}", l[0].text);
-    assert_eq!(s.progress.replaced.get("general-purpose"), Some(&1));
+    assert_eq!(s.progress().replaced.get("general-purpose"), Some(&1));
     let r = read(
         &s,
         Minor::new(1, 31),
         t(191),
         SignedDuration::from_secs(600),
-        s.started,
+        s.started(),
     );
     assert!(r.complete && r.old.is_empty());
     assert_eq!((r.on_target, r.total), (1, 1));
     // no violation on the way: at most 2 of 10 left at once
-    let myapp = &s.pdbs["default/myapp"];
+    let myapp = &s.pdbs()["default/myapp"];
     assert!(myapp.violations.is_empty(), "{:?}", myapp.violations);
     assert!(myapp.lowest.unwrap() >= 8);
 }
@@ -199,11 +199,11 @@ fn a_pdb_dip_that_lasts_a_single_event_is_a_violation() {
         violated[0].text
     );
     assert!(out.iter().any(|l| l.event == "recovered"), "{out:?}");
-    let myapp = &s.pdbs["default/myapp"];
+    let myapp = &s.pdbs()["default/myapp"];
     assert_eq!(myapp.lowest, Some(7));
     assert_eq!(myapp.violations.len(), 1);
     // the node was not being replaced: nothing left "past the budget" of a drain
-    assert!(s.progress.past_budget.is_empty());
+    assert!(s.progress().past_budget.is_empty());
     assert!(myapp.violations[0].end.is_some());
 }
 
@@ -213,16 +213,16 @@ fn deleted_then_recreated_objects_are_counted_once() {
     s.apply(Change::Deleted(Object::Pod(app(0, "i-old"))), t(5));
     s.apply(Change::Applied(Object::Pod(app(0, "i-old"))), t(6));
     assert_eq!(s.tally("i-old").pods, 10);
-    assert_eq!(s.pdbs["default/myapp"].matched, 10);
+    assert_eq!(s.pdbs()["default/myapp"].matched, 10);
     s.apply(Change::Deleted(myapp_pdb()), t(7));
     s.apply(Change::Applied(myapp_pdb()), t(8));
-    assert_eq!(s.pdbs["default/myapp"].healthy, 10);
+    assert_eq!(s.pdbs()["default/myapp"].healthy, 10);
     let node = n("i-x", NEW);
     s.apply(Change::Applied(Object::Node(node.clone())), t(9));
     s.apply(Change::Deleted(Object::Node(node.clone())), t(10));
     let l = s.apply(Change::Applied(Object::Node(node)), t(11));
     assert_eq!(events(&l), [("joined", "i-x")]);
-    assert_eq!(s.nodes.len(), 2);
+    assert_eq!(s.nodes().len(), 2);
 }
 
 #[test]
@@ -237,15 +237,15 @@ fn a_relist_after_a_410_keeps_state_and_deletes_what_is_gone() {
     }
     l.extend(s.apply(Change::Listed(Object::Pod(app(30, "i-old"))), t(50)));
     assert_eq!(
-        s.pods.len(),
+        s.pods().len(),
         11,
         "nothing is dropped before the list completes"
     );
     l.extend(s.apply(Change::Synced(Kind::Pods), t(51)));
-    assert_eq!(s.pods.len(), 10);
-    assert!(!s.pods.contains_key("default/myapp-9"));
+    assert_eq!(s.pods().len(), 10);
+    assert!(!s.pods().contains_key("default/myapp-9"));
     assert_eq!(s.tally("i-old").pods, 10);
-    let myapp = &s.pdbs["default/myapp"];
+    let myapp = &s.pdbs()["default/myapp"];
     assert_eq!((myapp.matched, myapp.healthy), (10, 9));
     let said = events(&l);
     assert!(said.contains(&("deleted", "default/myapp-9")), "{said:?}");
@@ -279,7 +279,7 @@ fn watch_trouble_is_said_once_and_clears() {
     s.apply(Change::Trouble(Kind::Pods, "timed out".into()), t(40));
     let l = s.settle_trouble(t(90), SignedDuration::from_secs(45));
     assert_eq!(events(&l), [("resumed", "pods")]);
-    assert!(s.trouble.is_empty());
+    assert!(s.trouble().is_empty());
 }
 
 #[test]
@@ -310,7 +310,7 @@ fn a_stalled_rotation_says_why_by_name_with_the_force_drain_time() {
         Minor::new(1, 31),
         t(1000),
         SignedDuration::from_secs(600),
-        s.started,
+        s.started(),
     );
     assert_eq!(r.stalled_for, Some(999));
     assert_eq!(r.old[0].stage, Stage::Waiting);
@@ -343,7 +343,7 @@ fn a_stalled_rotation_says_why_by_name_with_the_force_drain_time() {
         Minor::new(1, 31),
         t(3000),
         SignedDuration::from_secs(600),
-        s.started,
+        s.started(),
     );
     assert_eq!(r.old[0].stage, Stage::Draining);
     assert_eq!(r.old[0].force_drain_at, Some(t(2000 + 86_400)));
@@ -367,12 +367,12 @@ fn pods_leaving_a_replaced_node_past_their_pdb_are_recorded() {
         s.apply(Change::Applied(Object::Pod(p)), t(20 + i as i64));
     }
     let past: Vec<&str> = s
-        .progress
+        .progress()
         .past_budget
         .iter()
         .map(|p| p.pod.as_str())
         .collect();
     assert_eq!(past, ["default/myapp-2"]);
-    assert_eq!(s.progress.past_budget[0].pdb, "default/myapp");
-    assert_eq!(s.progress.pods_rescheduled, 3);
+    assert_eq!(s.progress().past_budget[0].pdb, "default/myapp");
+    assert_eq!(s.progress().pods_rescheduled, 3);
 }

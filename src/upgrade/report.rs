@@ -124,20 +124,23 @@ impl Report {
 /// Drifted transition, a node's disruption, a replacement's launch) to the last old node gone;
 /// the control plane's phase ends no later than that first move.
 pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, end: End) {
-    let started = s.progress.rotation_started.or(s.progress.first_replaced);
+    let started = s
+        .progress()
+        .rotation_started
+        .or(s.progress().first_replaced);
     r.nodes = started.map(|start| Span {
         start,
-        end: s.progress.last_replaced.filter(|e| *e >= start),
+        end: s.progress().last_replaced.filter(|e| *e >= start),
     });
     if let (Some(cp), Some(first)) = (r.control_plane.as_mut(), started) {
         if let Some(e) = cp.end.as_mut() {
             *e = (*e).min(first).max(cp.start);
         }
     }
-    r.nodes_replaced = s.progress.replaced.clone();
-    r.pods_rescheduled = s.progress.pods_rescheduled;
+    r.nodes_replaced = s.progress().replaced.clone();
+    r.pods_rescheduled = s.progress().pods_rescheduled;
     r.pdbs = s
-        .pdbs
+        .pdbs()
         .values()
         .map(|p| PdbOutcome {
             name: p.key(),
@@ -147,9 +150,9 @@ pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, end: End) 
         })
         .collect();
     r.blocked_seconds = blocked_seconds;
-    r.pods_past_budget = s.progress.past_budget.clone();
-    let old = s.nodes.values().filter(|n| n.is_old(r.to)).count();
-    r.nodes_total = s.nodes.len();
+    r.pods_past_budget = s.progress().past_budget.clone();
+    let old = s.nodes().values().filter(|n| n.is_old(r.to)).count();
+    r.nodes_total = s.nodes().len();
     r.nodes_on_target = r.nodes_total - old;
     r.complete = matches!(end, End::Complete(_));
     r.ending = match end {

@@ -118,7 +118,7 @@ pub fn feed_line(l: &Line) -> String {
 
 /// `reconnecting…` lines for kinds whose watch is failing.
 pub fn trouble_lines(s: &State) -> Vec<String> {
-    s.trouble
+    s.trouble()
         .iter()
         .map(|(k, (why, _))| format!("reconnecting… ({} watch: {why})", k.name()))
         .collect()

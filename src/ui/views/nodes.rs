@@ -58,8 +58,8 @@ pub struct PoolRow {
 
 /// Every node row, interesting ones first.
 pub fn rows(s: &State, now: Timestamp) -> Vec<NodeRow> {
-    let newest = s.nodes.values().filter_map(LiveNode::minor).max();
-    let mut out: Vec<NodeRow> = s.nodes.values().map(|n| row(s, n, now, newest)).collect();
+    let newest = s.nodes().values().filter_map(LiveNode::minor).max();
+    let mut out: Vec<NodeRow> = s.nodes().values().map(|n| row(s, n, now, newest)).collect();
     out.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.name.cmp(&b.name)));
     out
 }
@@ -70,7 +70,7 @@ fn row(s: &State, n: &LiveNode, now: Timestamp, newest: Option<Minor>) -> NodeRo
     let status = n.status(claim);
     let tally = s.tally(&f.name);
     let (cpu, mem) = tally.requests_percent(f);
-    let old = s.target.or(newest).is_some_and(|t| n.is_old(t));
+    let old = s.target().or(newest).is_some_and(|t| n.is_old(t));
     let rank = match status {
         NodeStatus::NotReady => 0,
         NodeStatus::Disrupting => 1,
@@ -102,13 +102,13 @@ fn row(s: &State, n: &LiveNode, now: Timestamp, newest: Option<Minor>) -> NodeRo
 
 /// One summary row per NodePool (pools without nodes too), and one for unmanaged nodes.
 pub fn pools(s: &State) -> Vec<PoolRow> {
-    let mut names: BTreeSet<Option<String>> = s.pools.keys().cloned().map(Some).collect();
-    names.extend(s.nodes.values().map(|n| n.facts.node_pool.clone()));
+    let mut names: BTreeSet<Option<String>> = s.pools().keys().cloned().map(Some).collect();
+    names.extend(s.nodes().values().map(|n| n.facts.node_pool.clone()));
     names
         .into_iter()
         .map(|name| {
             let nodes: Vec<&LiveNode> = s
-                .nodes
+                .nodes()
                 .values()
                 .filter(|n| n.facts.node_pool == name)
                 .collect();
@@ -117,7 +117,7 @@ pub fn pools(s: &State) -> Vec<PoolRow> {
                 let v = n.minor().map_or("?".into(), |m| m.to_string());
                 *versions.entry(v).or_insert(0) += 1;
             }
-            let pool = name.as_deref().and_then(|p| s.pools.get(p));
+            let pool = name.as_deref().and_then(|p| s.pools().get(p));
             PoolRow {
                 name: name.clone().unwrap_or_else(|| "(no NodePool)".into()),
                 nodes: nodes.len(),
@@ -156,13 +156,13 @@ pub fn frame(
     let mut head = vec![format!(
         "{} · {} nodes · live {}",
         cx.title(),
-        s.nodes.len(),
+        s.nodes().len(),
         now.strftime("%H:%M:%S")
     )];
     if !s.is_synced(Kind::Pods) {
         head.push(format!(
             "listing pods… ({} so far): pod counts and requests are partial",
-            s.pods.len()
+            s.pods().len()
         ));
     }
     head.extend(trouble_lines(s));
@@ -185,7 +185,7 @@ pub fn frame(
                     .map(|v| p.versions.get(v).map_or("-".into(), |n| n.to_string())),
             );
             r.push(p.drifted.to_string());
-            r.push(if s.pools.contains_key(&p.name) {
+            r.push(if s.pools().contains_key(&p.name) {
                 format!("{}/{}", p.budget_allowed, p.budget_in_use)
             } else {
                 "-".into()
@@ -302,7 +302,7 @@ impl View for NodesView {
     }
 
     fn present(&self, s: &State, now: Timestamp) -> Vec<Line> {
-        s.nodes
+        s.nodes()
             .values()
             .map(|n| {
                 let status = n.status(s.claim_of(&n.facts.name)).name();

@@ -31,7 +31,7 @@ pub struct PdbRow {
 }
 
 pub fn rows(s: &State) -> Vec<PdbRow> {
-    s.pdbs
+    s.pdbs()
         .values()
         .map(|p| PdbRow {
             namespace: p.facts.namespace.clone(),
@@ -89,11 +89,15 @@ pub fn frame(
     screen: Screen,
     recent: &[Line],
 ) -> Vec<String> {
-    let violated = s.pdbs.values().filter(|p| !p.violations.is_empty()).count();
+    let violated = s
+        .pdbs()
+        .values()
+        .filter(|p| !p.violations.is_empty())
+        .count();
     let mut head = vec![format!(
         "{} · {} PDBs, {} violated since start · live {}",
         cx.title(),
-        s.pdbs.len(),
+        s.pdbs().len(),
         violated,
         now.strftime("%H:%M:%S")
     )];

@@ -41,7 +41,7 @@ fn rank(p: &PodFacts) -> u8 {
 
 /// The first `limit` rows, interesting ones first, then by namespace and name.
 pub fn rows(s: &State, now: Timestamp, limit: usize) -> Vec<PodRow> {
-    let mut all: Vec<&PodFacts> = s.pods.values().collect();
+    let mut all: Vec<&PodFacts> = s.pods().values().collect();
     let order = |a: &&PodFacts, b: &&PodFacts| {
         rank(a)
             .cmp(&rank(b))
@@ -67,7 +67,7 @@ pub fn rows(s: &State, now: Timestamp, limit: usize) -> Vec<PodRow> {
             node_version: p
                 .node
                 .as_deref()
-                .and_then(|n| s.nodes.get(n))
+                .and_then(|n| s.nodes().get(n))
                 .map(|n| n.facts.kubelet_version.clone()),
             age_seconds: p.created.map(|c| now.duration_since(c).as_secs().max(0)),
             restarts: p.restarts,
@@ -82,19 +82,19 @@ pub fn frame(
     screen: Screen,
     recent: &[Line],
 ) -> Vec<String> {
-    let ready = s.pods.values().filter(|p| p.ready).count();
+    let ready = s.pods().values().filter(|p| p.ready).count();
     let mut head = vec![format!(
         "{} · {} pods, {} ready · live {}",
         cx.title(),
-        s.pods.len(),
+        s.pods().len(),
         ready,
         now.strftime("%H:%M:%S")
     )];
     if !s.is_synced(Kind::Pods) {
-        head.push(format!("listing pods… ({} so far)", s.pods.len()));
+        head.push(format!("listing pods… ({} so far)", s.pods().len()));
     }
     head.extend(trouble_lines(s));
-    let limit = screen.height.min(s.pods.len() + 1);
+    let limit = screen.height.min(s.pods().len() + 1);
     let table = grid(
         &[
             "NAMESPACE",
@@ -119,7 +119,7 @@ pub fn frame(
             ]
         }),
     );
-    let hidden = s.pods.len().saturating_sub(table.len().saturating_sub(1));
+    let hidden = s.pods().len().saturating_sub(table.len().saturating_sub(1));
     assemble(
         head,
         Vec::new(),

@@ -61,7 +61,7 @@ pub fn snapshot(s: &State, r: &Rotation) -> RotationSnapshot {
         nodes: r.total,
         on_target: r.on_target,
         complete: r.complete,
-        pods_rescheduled: s.progress.pods_rescheduled,
+        pods_rescheduled: s.progress().pods_rescheduled,
         old_nodes: r
             .old
             .iter()
@@ -108,7 +108,7 @@ pub fn frame(
         head.push(format!("Every node runs {}.", r.target));
     }
     let mut summary = pdbs::table(s, screen.width);
-    if s.pdbs.is_empty() {
+    if s.pdbs().is_empty() {
         summary.clear();
     }
     if let Some(idle) = r.stalled_for {
@@ -121,9 +121,9 @@ pub fn frame(
         summary.extend(why.into_iter().map(|w| format!(" • {w}")));
     }
     let replacements = s
-        .joined
+        .joined()
         .iter()
-        .filter_map(|name| s.nodes.get(name))
+        .filter_map(|name| s.nodes().get(name))
         .filter(|n| !n.is_old(r.target));
     let mut rows: Vec<Vec<String>> = r
         .old
