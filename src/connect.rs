@@ -28,15 +28,24 @@ pub struct Connection<K: Future<Output = KubeResult>> {
 pub async fn connect(
     global: &GlobalArgs,
 ) -> Result<Connection<impl Future<Output = KubeResult>>, Error> {
+    connect_with(global, clients::KUBE_READ_TIMEOUT).await
+}
+
+/// As [`connect`], with the Kubernetes client's read timeout: a run that also watches (upgrade)
+/// uses one client for its lists and its watches, with a timeout longer than a watch stays silent.
+pub async fn connect_with(
+    global: &GlobalArgs,
+    read_timeout: Duration,
+) -> Result<Connection<impl Future<Output = KubeResult>>, Error> {
     let source = clients::read_kubeconfig(global)?;
     let choice = target::choose(
         global.cluster.as_deref(),
         global.region.as_deref(),
         source.as_ref().map(|s| &s.context),
     )?;
-    let kube_client = source
-        .clone()
-        .map(|s| tokio::spawn(async move { clients::kube(&s).await }));
+    let kube_client = source.clone().map(|s| {
+        tokio::spawn(async move { clients::kube_with_read_timeout(&s, read_timeout).await })
+    });
     let aws = clients::aws(global, choice.fallback_region.as_deref()).await?;
     let cluster = match choice.cluster {
         Some(c) => c,

@@ -80,7 +80,15 @@ enum Begun {
 async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, Error> {
     check_report_path(args)?;
     let printer = Printer::new(global.output);
-    let connect::Connection { cluster, aws, kube } = connect::connect(global).await?;
+    // One Kubernetes client for the whole run: the preflight's lists, then the rotation's watches.
+    let connect::Connection { cluster, aws, kube } =
+        connect::connect_with(global, feed::READ_TIMEOUT).await?;
+    let kept = tokio::sync::OnceCell::new();
+    let kube = async {
+        let k = kube.await?;
+        let _ = kept.set(k.clone());
+        Ok(k)
+    };
     let request = facts::Request {
         cluster: &cluster,
         to: args.to,
@@ -102,11 +110,14 @@ async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, Err
     };
     // The rotation's watchers start now, so its first moves are seen even if they come before
     // the update is seen to end.
-    let early = match args.no_rotation {
-        true => None,
-        false => {
-            let kube = connect::kube_only(global, feed::READ_TIMEOUT).await?;
-            Some(Early::start(global, &kube.kube, target))
+    let early = match (args.no_rotation, kept.into_inner()) {
+        (true, _) => None,
+        (false, Some(Ok(kube))) => Some(Early::start(global, &kube, target)),
+        (false, Some(Err(why))) => return Err(Error::Kubeconfig(why)),
+        (false, None) => {
+            return Err(Error::Kubeconfig(
+                "the Kubernetes client could not be built".into(),
+            ))
         }
     };
     if let Some(u) = update {
