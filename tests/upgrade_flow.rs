@@ -133,6 +133,23 @@ async fn the_article_upgrade_ends_done_with_one_update_call_and_the_same_report_
     assert_eq!(report["errors"], json!([]), "{report}");
     assert!(report["controlPlane"]["start"].is_string(), "{report}");
     assert!(report["controlPlane"]["end"].is_string(), "{report}");
+    // The phases come from the cluster's own timestamps: a one-node rotation has a length (from
+    // the first drift to the old node gone), and the control plane ends no later than it starts.
+    let at = |v: &serde_json::Value| v.as_str().unwrap().parse::<jiff::Timestamp>().unwrap();
+    let (node_start, node_end) = (at(&report["nodes"]["start"]), at(&report["nodes"]["end"]));
+    assert!(node_end > node_start, "a node phase of zero: {report}");
+    assert!(
+        at(&report["controlPlane"]["end"]) <= node_start,
+        "the control plane ended after the nodes began: {report}"
+    );
+    assert_eq!(
+        (
+            report["nodesOnTarget"].as_u64(),
+            report["nodesTotal"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "{report}"
+    );
     let pdbs = report["pdbs"].as_array().unwrap();
     assert_eq!(pdbs.len(), 1, "{report}");
     assert_eq!(pdbs[0]["name"], "default/myapp");
@@ -427,6 +444,11 @@ async fn a_blocked_rotation_is_explained_by_name_and_times_out_with_3() {
         .find(|l| l.contains(" rotation 1.32 stalled "))
         .unwrap_or_else(|| panic!("no stall explanation:\n{out}"));
     let why = stalled.split(" — why: ").nth(1).expect("a why");
+    // The budget of 0 keeps every drain from starting: it is said first.
+    assert!(
+        why.starts_with("NodePool general-purpose: budget nodes \"0\" for Drifted"),
+        "the root cause comes first:\n{stalled}"
+    );
     for needle in [
         "PDB default/payments allows 0 disruptions (3 healthy, 3 required)",
         "NodePool general-purpose: budget nodes \"0\" for Drifted holds back 2 node(s)",

@@ -274,6 +274,11 @@ async fn a_blocked_rotation_is_explained_and_times_out_with_3() {
     assert!(secs >= 5, "{stalled}");
 
     let why = stalled.split(" — why: ").nth(1).expect("a why");
+    // The budget of 0 keeps every drain from starting: it is said first.
+    assert!(
+        why.starts_with("NodePool general-purpose: budget nodes \"0\" for Drifted"),
+        "the root cause comes first:\n{stalled}"
+    );
     for needle in [
         "PDB default/payments allows 0 disruptions (3 healthy, 3 required)",
         "NodePool general-purpose: budget nodes \"0\" for Drifted holds back 2 node(s)",
