@@ -5,7 +5,7 @@
 //! reflector makes (500 per page), an idle minute of virtual time, the process's resident memory,
 //! and a rotation storm (every node drifted at once): engine tick time, and node list, paged pod
 //! list and watch-event latency while the clock runs at 60× real time.
-//! Run: `cargo bench --bench sim_large` (prints a table; no assertions — numbers go in the README).
+//! Run: `cargo bench -p eksauto-sim --bench sim_large` (prints a table; no assertions — numbers go in the README).
 
 use std::time::{Duration, Instant};
 
