@@ -6,6 +6,7 @@ use crate::cli::{DemoArgs, GlobalArgs};
 use crate::commands::{preflight, sim::emulator};
 use crate::error::Error;
 use crate::outcome::Outcome;
+use crate::output::Printer;
 
 /// The emulator's static credentials, put in the environment before any thread exists so the AWS
 /// SDK's own credential chain finds them, as it would for a user who sourced `eksauto sim`.
@@ -24,10 +25,11 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<Outcome, Error>
     })
     .await
     .map_err(emulator)?;
-    eprintln!(
+    let printer = Printer::new(global.output);
+    printer.note(&format!(
         "Built-in EKS Auto Mode emulator started: cluster {} in {} (scenario {}, {}× speed). Running eksauto preflight against it:\n",
         handle.cluster_name, handle.region, args.scenario, args.speed
-    );
+    ));
     let pointed = GlobalArgs {
         cluster: None,
         region: Some(handle.region.clone()),
@@ -38,9 +40,9 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<Outcome, Error>
         ..global.clone()
     };
     let outcome = preflight::run(&pointed, &args.preflight).await?;
-    eprintln!(
+    printer.note(&format!(
         "\nTry it yourself: eksauto sim --scenario {} (prints the variables to export), then eksauto preflight.",
         args.scenario
-    );
+    ));
     Ok(outcome)
 }

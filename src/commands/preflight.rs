@@ -29,8 +29,8 @@ pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<Outcome, E
     .await?;
 
     let findings = evaluate(&facts, &args.only, &args.skip);
-    let text = render(global, &facts, &findings);
-    Printer::new(global.output).out(&text);
+    let printer = Printer::new(global.output);
+    printer.out(&render(global, &facts, &findings));
     let outcome = checks::verdict(&findings);
     if outcome == Outcome::Incomplete {
         // The report is out; say on stderr, in one line, why the exit code says "incomplete".
@@ -40,7 +40,7 @@ pub async fn run(global: &GlobalArgs, args: &PreflightArgs) -> Result<Outcome, E
             .or_else(|| findings.iter().find(|f| f.unchecked))
             .map(|f| format!("{} ({})", f.message, f.id))
             .unwrap_or_default();
-        eprintln!("error: preflight is incomplete: {why}");
+        printer.note(&format!("error: preflight is incomplete: {why}"));
     }
     Ok(outcome)
 }

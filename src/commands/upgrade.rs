@@ -45,10 +45,10 @@ pub async fn run(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, Err
 
 fn interrupted(global: &GlobalArgs, args: &UpgradeArgs) -> Outcome {
     crate::ui::live::term::restore();
-    eprintln!(
+    Printer::new(global.output).note(&format!(
         "\nInterrupted: the cluster is left as it is (an update or rotation in progress goes on). {}",
         reattach_hint(global, args)
-    );
+    ));
     Outcome::Interrupted
 }
 
@@ -138,7 +138,7 @@ async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, Err
         server_version: format!("v{}", facts.cluster.version),
     };
     let ended = rotation(&printer, args, cx, early, target).await?;
-    let outcome = rotation_outcome(global, args, &ended, &mut rep);
+    let outcome = rotation_outcome(&printer, global, args, &ended, &mut rep);
     finish_report(&printer, args, &mut rep)?;
     Ok(outcome)
 }
@@ -348,6 +348,7 @@ async fn rotation(
 
 /// The rotation's part of the report, and how the upgrade ended.
 fn rotation_outcome(
+    printer: &Printer,
     global: &GlobalArgs,
     args: &UpgradeArgs,
     ended: &Ended,
@@ -359,23 +360,23 @@ fn rotation_outcome(
         End::Complete(_) => Outcome::Done,
         End::TimedOut => Outcome::TimedOut,
         End::Quit => {
-            eprintln!(
+            printer.note(&format!(
                 "Left the live view with {} of {} nodes on {}: the rotation goes on. {}",
                 rep.nodes_on_target,
                 rep.nodes_total,
                 rep.to,
                 reattach_hint(global, args)
-            );
+            ));
             Outcome::Left {
                 on_target: rep.nodes_on_target,
                 total: rep.nodes_total,
             }
         }
         End::Interrupted | End::Closed | End::Refused => {
-            eprintln!(
+            printer.note(&format!(
                 "Interrupted: the rotation goes on. {}",
                 reattach_hint(global, args)
-            );
+            ));
             Outcome::Interrupted
         }
     }
