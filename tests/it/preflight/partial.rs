@@ -2,7 +2,7 @@
 //! endpoint seen from outside the VPC, a server that is down) and a read-only role refused one
 //! list. The AWS findings are always reported; the Kubernetes side says what it could not check.
 
-mod common;
+use crate::common;
 
 use eksauto_sim::faults::{ErrorFault, ErrorKind};
 use eksauto_sim::world::lock;

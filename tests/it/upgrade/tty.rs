@@ -3,7 +3,7 @@
 //! changed; `y` starts exactly one UpdateClusterVersion and, with `--no-rotation`, exits 0 once the
 //! control plane runs the target.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! seconds at a time. Auto Mode must rotate every node to 1.31 without losing a pod of myapp and
 //! without the healthy count ever dropping below the PDB's 8.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -2,7 +2,7 @@
 //! of the article's commands against the `article` scenario and prints what the article shows; the
 //! Rust SDK (what eksauto itself uses) calls every operation and parses every answer.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

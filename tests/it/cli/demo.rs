@@ -1,7 +1,7 @@
 //! `eksauto demo` on a machine with no AWS or kube set-up: starts the built-in emulator and runs the
 //! ordinary preflight against it.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

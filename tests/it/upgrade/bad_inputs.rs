@@ -5,7 +5,7 @@
 //! exit code and one `error:` line naming what was wrong, and the emulator's request log shows no
 //! mutating call.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

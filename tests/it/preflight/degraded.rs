@@ -1,7 +1,7 @@
 //! Facts that cannot be gathered (access denied, a failing API) are reported as unchecked WARNs with
 //! the reason, the other checks still run, and retryable errors are retried by the SDK.
 
-mod common;
+use crate::common;
 
 use eksauto_sim::faults::{ErrorFault, ErrorKind};
 use eksauto_sim::world::lock;

@@ -3,7 +3,7 @@
 //! header once — redraws it in place when a node is cordoned, and on `q` leaves the alternate
 //! screen, prints its last frame on the normal screen and exits 0.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

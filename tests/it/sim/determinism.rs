@@ -2,7 +2,7 @@
 //! twice, shows watchers exactly the same sequence of changes (kind, event, name, node, phase,
 //! readiness) — same pod and node names, same order.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -10,7 +10,7 @@
 //! Tests that go through the control plane run the clock 60 times as fast as real time (the
 //! command polls DescribeUpdate every 5 real seconds); the PDB test uses the manual clock.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

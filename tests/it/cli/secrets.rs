@@ -1,7 +1,7 @@
 //! `-vv` logs what eksauto does, but never a credential: not the secret access key, not the
 //! kubeconfig's bearer token, not an Authorization header.
 
-mod common;
+use crate::common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn very_verbose_logs_leak_no_secrets() {

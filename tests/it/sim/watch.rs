@@ -3,7 +3,7 @@
 //! filtered watches resumed from a resourceVersion, lagging watchers terminated, compaction, and
 //! EKS tokens that expire. Judged by raw HTTP, kube-rs's own watcher and the real `kubectl get -w`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

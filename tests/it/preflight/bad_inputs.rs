@@ -2,7 +2,7 @@
 //! (2 for usage, configuration and access problems), no panic, and no mutating call reaches the
 //! emulator.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

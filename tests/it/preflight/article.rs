@@ -3,7 +3,7 @@
 //! it has no readinessProbe and nothing spreads its replicas over nodes) and every upgrade insight
 //! passing, in both output formats, and without a single mutating call.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 

@@ -3,7 +3,7 @@
 //! PodDisruptionBudget status as the disruption controller computes it, and the article's
 //! efficiency experiment (a pod brings a node; its deletion takes the emptied node away).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! exec plugin runs again). The article's upgrade runs meanwhile; at the end the live state must
 //! hold exactly what the emulator holds.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

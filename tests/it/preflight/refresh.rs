@@ -2,7 +2,7 @@
 //! COMPLETED (virtual time has to move for that), then checks as usual. The refresh is the only
 //! write preflight ever makes.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

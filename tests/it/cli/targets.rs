@@ -1,7 +1,7 @@
 //! Choosing the cluster and the endpoints: flags, the kube context's ARN, and the variables the AWS
 //! SDK and kube read themselves (KUBECONFIG with several files, AWS_ENDPOINT_URL, AWS_REGION).
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 

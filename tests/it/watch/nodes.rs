@@ -4,7 +4,7 @@
 //! NodePool's consolidateAfter. Both must tell the same story: the same node joined, the same node
 //! removed, and nothing else.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! scenario seeds is found under the right check ID, with deprecation details in the table; the
 //! insight and workload rows are pinned one by one.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 

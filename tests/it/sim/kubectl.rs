@@ -1,7 +1,7 @@
 //! The emulator's Kubernetes API judged by real clients: `kubectl` (get, describe, watch, run,
 //! delete, create, scale, cordon, raw evictions) and kube-rs (paged lists, watchers, 410 recovery).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

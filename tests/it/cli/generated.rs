@@ -1,6 +1,6 @@
 //! The checked-in completion scripts (`completions/`) and man pages (`man/`) are renderings of the
-//! clap tree; this test fails when they are stale. `UPDATE_GENERATED=1 cargo test --test
-//! cli_generated` rewrites them.
+//! clap tree; this test fails when they are stale. `UPDATE_GENERATED=1 cargo test --test it
+//! cli::generated` rewrites them.
 
 use std::path::Path;
 
@@ -35,7 +35,7 @@ fn checked_in_completions_and_man_pages_are_current() {
     }
     assert!(
         stale.is_empty(),
-        "stale generated files {stale:?}: run UPDATE_GENERATED=1 cargo test --test cli_generated"
+        "stale generated files {stale:?}: run UPDATE_GENERATED=1 cargo test --test it cli::generated"
     );
 }
 

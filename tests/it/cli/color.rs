@@ -1,7 +1,7 @@
 //! Colour only on a terminal, and never with NO_COLOR or --no-color. The terminal is a pseudo-tty
 //! from util-linux `script`; the test is skipped where `script` is missing.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -5,7 +5,7 @@
 //! explained by name (PDB, NodePool budget, do-not-disrupt pod, the drain's grace period) before
 //! `--timeout` ends it with 3; and bad flags fail with 2 before anything is touched.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,0 +1,5 @@
+//! `eksauto upgrade`: the whole flow, what it refuses, and its confirmation on a terminal.
+
+mod bad_inputs;
+mod flow;
+mod tty;

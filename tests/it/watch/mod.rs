@@ -1,0 +1,7 @@
+//! `eksauto watch`: the live views of nodes and rotations, on a pipe and on a terminal, and the
+//! live model behind them.
+
+mod nodes;
+mod resilience;
+mod rotation;
+mod tty;
