@@ -49,9 +49,7 @@ async fn colour_follows_the_terminal_and_the_opt_outs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completions_command_prints_the_checked_in_script() {
     let sim = common::start_sim("article", true).await;
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["completions", "bash"]);
-    let (code, out, _) = common::run(cmd).await;
+    let (code, out, _) = common::run(common::eksauto(&sim, ["completions", "bash"])).await;
     assert_eq!(code, 0);
     let checked_in = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -14,9 +14,8 @@ async fn very_verbose_logs_leak_no_secrets() {
         .trim()
         .to_string();
     assert!(token.len() >= 16);
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["-vv", "preflight"])
-        .env("AWS_SESSION_TOKEN", "SessionTokenThatMustNotLeak0123");
+    let mut cmd = common::eksauto(&sim, ["-vv", "preflight"]);
+    cmd.env("AWS_SESSION_TOKEN", "SessionTokenThatMustNotLeak0123");
     let (code, out, err) = common::run(cmd).await;
     assert_eq!(code, 0, "stderr:\n{err}");
     assert!(

@@ -25,9 +25,11 @@ async fn context_flag_picks_from_a_merged_kubeconfig() {
     )
     .unwrap();
     let merged = format!("{}:{}", first.display(), sim.kubeconfig.display());
-    let mut cmd = common::eksauto(&sim);
-    cmd.env("KUBECONFIG", &merged)
-        .args(["preflight", "-o", "json", "--context", &sim.cluster_arn]);
+    let mut cmd = common::eksauto(
+        &sim,
+        ["preflight", "-o", "json", "--context", &sim.cluster_arn],
+    );
+    cmd.env("KUBECONFIG", &merged);
     let (code, out, err) = common::run(cmd).await;
     assert_eq!(code, 0, "{err}");
     assert_eq!(
@@ -36,9 +38,8 @@ async fn context_flag_picks_from_a_merged_kubeconfig() {
     );
     // Without --context the first file's current context wins, and its API server is down: the
     // AWS findings are reported, the Kubernetes side is one WARN, and the run is incomplete.
-    let mut cmd = common::eksauto(&sim);
-    cmd.env("KUBECONFIG", &merged)
-        .args(["preflight", "--cluster", "interesting-funk-otter"]);
+    let mut cmd = common::eksauto(&sim, ["preflight", "--cluster", "interesting-funk-otter"]);
+    cmd.env("KUBECONFIG", &merged);
     let (code, out, err) = common::run(cmd).await;
     assert_eq!(code, 2, "{out}\n{err}");
     assert!(out.contains("K8S002"), "{out}");
@@ -53,14 +54,16 @@ async fn context_flag_picks_from_a_merged_kubeconfig() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flags_replace_the_environment() {
     let sim = common::start_sim("article", true).await;
-    let mut cmd = common::eksauto(&sim);
+    let mut cmd = common::eksauto(
+        &sim,
+        ["preflight", "-o", "json", "--endpoint-url", &sim.aws_url],
+    );
     cmd.env_remove("AWS_ENDPOINT_URL")
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .env_remove("KUBECONFIG")
         .env("AWS_CONFIG_FILE", "/dev/null")
         .env("HOME", "/nonexistent")
-        .args(["preflight", "-o", "json", "--endpoint-url", &sim.aws_url])
         .arg("--kubeconfig")
         .arg(&sim.kubeconfig);
     let (code, out, err) = common::run(cmd).await;
@@ -71,8 +74,7 @@ async fn flags_replace_the_environment() {
         ("interesting-funk-otter".into(), "ap-northeast-1".into())
     );
     // An explicit region that contradicts the context is refused rather than mixing clusters.
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "--region", "eu-west-1"]);
+    let cmd = common::eksauto(&sim, ["preflight", "--region", "eu-west-1"]);
     let (code, _, err) = common::run(cmd).await;
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("pass --context"), "{err}");
@@ -82,12 +84,11 @@ async fn flags_replace_the_environment() {
 async fn per_service_endpoint_variables_reach_the_sdk() {
     // A private cluster's VPC interface endpoints are set one service at a time.
     let sim = common::start_sim("article", true).await;
-    let mut cmd = common::eksauto(&sim);
+    let mut cmd = common::eksauto(&sim, ["preflight", "-o", "json"]);
     cmd.env_remove("AWS_ENDPOINT_URL")
         .env("AWS_ENDPOINT_URL_EKS", &sim.aws_url)
         .env("AWS_ENDPOINT_URL_EC2", &sim.aws_url)
-        .env("AWS_ENDPOINT_URL_IAM", &sim.aws_url)
-        .args(["preflight", "-o", "json"]);
+        .env("AWS_ENDPOINT_URL_IAM", &sim.aws_url);
     let (code, out, err) = common::run(cmd).await;
     assert_eq!(code, 0, "{out}\n{err}");
     let services: std::collections::BTreeSet<String> = common::request_log(&sim)
@@ -99,10 +100,12 @@ async fn per_service_endpoint_variables_reach_the_sdk() {
         assert!(services.contains(s), "{s} not called: {services:?}");
     }
     // --endpoint-url wins over the per-service variables, for all three services.
-    let mut cmd = common::eksauto(&sim);
+    let mut cmd = common::eksauto(
+        &sim,
+        ["preflight", "-o", "json", "--endpoint-url", &sim.aws_url],
+    );
     cmd.env_remove("AWS_ENDPOINT_URL")
-        .env("AWS_ENDPOINT_URL_EC2", "http://127.0.0.1:1")
-        .args(["preflight", "-o", "json", "--endpoint-url", &sim.aws_url]);
+        .env("AWS_ENDPOINT_URL_EC2", "http://127.0.0.1:1");
     let (code, _, err) = common::run(cmd).await;
     assert_eq!(code, 0, "{err}");
 }
@@ -112,13 +115,11 @@ async fn keys_in_the_environment_win_over_an_unknown_aws_profile() {
     // The SDK reads AWS_ACCESS_KEY_ID before AWS_PROFILE: a stale AWS_PROFILE does not matter
     // then, while --profile always names the profile to use.
     let sim = common::start_sim("article", true).await;
-    let mut cmd = common::eksauto(&sim);
-    cmd.env("AWS_PROFILE", "gone")
-        .args(["preflight", "-o", "json"]);
+    let mut cmd = common::eksauto(&sim, ["preflight", "-o", "json"]);
+    cmd.env("AWS_PROFILE", "gone");
     let (code, out, err) = common::run(cmd).await;
     assert_eq!(code, 0, "{out}\n{err}");
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "--profile", "gone"]);
+    let cmd = common::eksauto(&sim, ["preflight", "--profile", "gone"]);
     let (code, _, err) = common::run(cmd).await;
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("AWS profile \"gone\" is not defined"), "{err}");

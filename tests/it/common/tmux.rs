@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use eksauto_sim::SimHandle;
 
+use super::commands::{run, with_sim_env};
+
 pub struct Tmux {
     dir: tempfile::TempDir,
     /// The session (and pane target) name.
@@ -22,7 +24,7 @@ impl Tmux {
         };
         let mut cmd = tmux.command();
         // the server, and so the pane's shell, gets the emulator's environment
-        super::with_sim_env(&mut cmd, sim);
+        with_sim_env(&mut cmd, sim);
         let shell = format!(
             "{} {args}; echo EXIT=$?; sleep 120",
             env!("CARGO_BIN_EXE_eksauto")
@@ -45,7 +47,7 @@ impl Tmux {
     pub async fn run(&self, args: &[&str]) -> String {
         let mut cmd = self.command();
         cmd.args(args);
-        let (code, out, err) = super::run(cmd).await;
+        let (code, out, err) = run(cmd).await;
         assert_eq!(code, 0, "tmux {args:?}: {err}");
         out
     }
@@ -74,6 +76,23 @@ impl Tmux {
             assert!(started.elapsed() < within, "no {what} on the screen:\n{s}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Captures the pane until the shell has printed `EXIT=<code>` (at most `within`); the screen
+    /// and the code.
+    pub async fn wait_exit(&self, within: Duration) -> (String, String) {
+        let s = self
+            .wait_screen("EXIT=", within, |s| {
+                s.lines().any(|l| l.starts_with("EXIT="))
+            })
+            .await;
+        let code = s
+            .lines()
+            .find_map(|l| l.strip_prefix("EXIT="))
+            .unwrap()
+            .trim()
+            .to_string();
+        (s, code)
     }
 
     /// `1` while the pane is on the alternate screen.

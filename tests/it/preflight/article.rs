@@ -10,9 +10,7 @@ use serde_json::Value;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn article_is_ready_with_the_myapp_warnings() {
     let sim = common::start_sim("article", true).await;
-    let mut cmd = common::eksauto(&sim);
-    cmd.arg("preflight");
-    let (code, out, err) = common::run(cmd).await;
+    let (code, out, err) = common::run(common::eksauto(&sim, ["preflight"])).await;
     assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
     let warns: Vec<&str> = out
         .lines()
@@ -48,9 +46,7 @@ async fn article_is_ready_with_the_myapp_warnings() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_output_follows_the_schema() {
     let sim = common::start_sim("article", true).await;
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "-o", "json"]);
-    let (code, out, err) = common::run(cmd).await;
+    let (code, out, err) = common::run(common::eksauto(&sim, ["preflight", "-o", "json"])).await;
     assert_eq!(code, 0, "stderr:\n{err}");
     let v: Value = serde_json::from_str(&out).expect("stdout is one JSON document");
     assert_eq!(v["schemaVersion"], 1);
@@ -138,17 +134,19 @@ async fn json_output_follows_the_schema() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_and_skip_select_checks() {
     let sim = common::start_sim("article", true).await;
-    let mut cmd = common::eksauto(&sim);
-    cmd.args([
-        "preflight",
-        "-o",
-        "json",
-        "--only",
-        "WRK002,iam",
-        "--skip",
-        "IAM003",
-    ]);
-    let (code, out, err) = common::run(cmd).await;
+    let (code, out, err) = common::run(common::eksauto(
+        &sim,
+        [
+            "preflight",
+            "-o",
+            "json",
+            "--only",
+            "WRK002,iam",
+            "--skip",
+            "IAM003",
+        ],
+    ))
+    .await;
     assert_eq!(code, 0, "stderr:\n{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     let mut ids: Vec<&str> = v["findings"]
@@ -165,21 +163,24 @@ async fn only_and_skip_select_checks() {
 async fn zero_budget_on_an_empty_pool_is_a_warn_not_a_fail() {
     let sim = common::start_sim("article", true).await;
     // The built-in system pool owns no node in the article's cluster; freeze it with kubectl.
-    let mut kubectl = common::kubectl(&sim);
-    kubectl.args([
-        "patch",
-        "nodepool",
-        "system",
-        "--type",
-        "merge",
-        "-p",
-        r#"{"spec":{"disruption":{"budgets":[{"nodes":"0"}]}}}"#,
-    ]);
-    let (code, _, err) = common::run(kubectl).await;
-    assert_eq!(code, 0, "{err}");
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "-o", "json", "--only", "NPL001"]);
-    let (code, out, err) = common::run(cmd).await;
+    common::kubectl_ok(
+        &sim,
+        &[
+            "patch",
+            "nodepool",
+            "system",
+            "--type",
+            "merge",
+            "-p",
+            r#"{"spec":{"disruption":{"budgets":[{"nodes":"0"}]}}}"#,
+        ],
+    )
+    .await;
+    let (code, out, err) = common::run(common::eksauto(
+        &sim,
+        ["preflight", "-o", "json", "--only", "NPL001"],
+    ))
+    .await;
     assert_eq!(code, 0, "{out}\n{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     let npl: Vec<&Value> = v["findings"].as_array().unwrap().iter().collect();
@@ -195,21 +196,24 @@ async fn zero_budget_on_an_empty_pool_is_a_warn_not_a_fail() {
         npl[0]
     );
     // The same budget on the pool that holds the old node fails, naming how many it holds back.
-    let mut kubectl = common::kubectl(&sim);
-    kubectl.args([
-        "patch",
-        "nodepool",
-        "general-purpose",
-        "--type",
-        "merge",
-        "-p",
-        r#"{"spec":{"disruption":{"budgets":[{"nodes":"0","reasons":["Drifted"]}]}}}"#,
-    ]);
-    let (code, _, err) = common::run(kubectl).await;
-    assert_eq!(code, 0, "{err}");
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "-o", "json", "--only", "NPL001"]);
-    let (code, out, _) = common::run(cmd).await;
+    common::kubectl_ok(
+        &sim,
+        &[
+            "patch",
+            "nodepool",
+            "general-purpose",
+            "--type",
+            "merge",
+            "-p",
+            r#"{"spec":{"disruption":{"budgets":[{"nodes":"0","reasons":["Drifted"]}]}}}"#,
+        ],
+    )
+    .await;
+    let (code, out, _) = common::run(common::eksauto(
+        &sim,
+        ["preflight", "-o", "json", "--only", "NPL001"],
+    ))
+    .await;
     assert_eq!(code, 1, "{out}");
     let v: Value = serde_json::from_str(&out).unwrap();
     let fail = v["findings"]

@@ -30,8 +30,7 @@ fn case(name: &'static str, args: &[&str], code: i32, says: &[&str]) -> Case {
 }
 
 fn command(sim: &SimHandle, c: &Case) -> Command {
-    let mut cmd = common::eksauto(sim);
-    cmd.args(&c.args);
+    let mut cmd = common::eksauto(sim, &c.args);
     for (k, v) in &c.env {
         match v {
             Some(v) => cmd.env(k, v),
@@ -92,12 +91,15 @@ async fn bad_inputs_get_clear_errors() {
     let odd_utf16 = dir.path().join("utf16-kubeconfig");
     std::fs::write(&odd_utf16, [0xFF, 0xFE, b'a']).unwrap();
     // The emulator's kubeconfig with a context name that says nothing about the cluster.
-    let plain = dir.path().join("plain-kubeconfig");
-    let kc = std::fs::read_to_string(&sim.kubeconfig).unwrap();
-    std::fs::write(&plain, kc.replace(&sim.cluster_arn, "dev")).unwrap();
+    let plain = common::plain_kubeconfig(&sim, dir.path());
     // The emulator's kubeconfig pointing at a closed port.
-    let dead = dir.path().join("dead-kubeconfig");
-    std::fs::write(&dead, kc.replace(&sim.kube_url, "http://127.0.0.1:1")).unwrap();
+    let dead = common::kubeconfig_with(
+        &sim,
+        dir.path(),
+        "dead-kubeconfig",
+        &sim.kube_url,
+        "http://127.0.0.1:1",
+    );
     let path = |p: &std::path::Path| p.display().to_string();
 
     let mut cases = vec![
@@ -440,9 +442,11 @@ async fn version_jumps_fail_the_version_check() {
         ("1.29", "downgrade"),
         ("1.30", "already"),
     ] {
-        let mut cmd = common::eksauto(&sim);
-        cmd.args(["preflight", "-o", "json", "--to", to]);
-        let (code, out, err) = common::run(cmd).await;
+        let (code, out, err) = common::run(common::eksauto(
+            &sim,
+            ["preflight", "-o", "json", "--to", to],
+        ))
+        .await;
         assert_eq!(code, 1, "--to {to}: {err}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let clu002 = v["findings"]
@@ -459,23 +463,15 @@ async fn version_jumps_fail_the_version_check() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_without_auto_mode_is_reported() {
-    let article = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/crates/sim/scenarios/article.yaml"
-    ))
-    .unwrap();
-    let off = article.replace(
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::article_edited(
+        dir.path(),
+        "no-auto-mode",
         "autoMode: {compute: true, storage: true, elb: true}",
         "autoMode: {compute: false, storage: false, elb: false}",
     );
-    assert_ne!(off, article, "the article scenario changed shape");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("no-auto-mode.yaml");
-    std::fs::write(&file, off).unwrap();
-    let sim = common::start_sim(file.to_str().unwrap(), true).await;
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "-o", "json"]);
-    let (code, out, err) = common::run(cmd).await;
+    let sim = common::start_sim(&file, true).await;
+    let (code, out, err) = common::run(common::eksauto(&sim, ["preflight", "-o", "json"])).await;
     let v: serde_json::Value =
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
     let clu003 = v["findings"]

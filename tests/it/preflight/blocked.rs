@@ -9,9 +9,7 @@ use serde_json::Value;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blocked_finds_every_seeded_problem() {
     let sim = common::start_sim("blocked", true).await;
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "-o", "json"]);
-    let (code, out, err) = common::run(cmd).await;
+    let (code, out, err) = common::run(common::eksauto(&sim, ["preflight", "-o", "json"])).await;
     assert_eq!(code, 1, "stdout:\n{out}\nstderr:\n{err}");
     let v: Value = serde_json::from_str(&out).expect("JSON");
     let findings = v["findings"].as_array().unwrap();
@@ -131,9 +129,7 @@ async fn blocked_finds_every_seeded_problem() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blocked_table_shows_deprecation_details() {
     let sim = common::start_sim("blocked", true).await;
-    let mut cmd = common::eksauto(&sim);
-    cmd.arg("preflight");
-    let (code, out, err) = common::run(cmd).await;
+    let (code, out, err) = common::run(common::eksauto(&sim, ["preflight"])).await;
     assert_eq!(code, 1, "stderr:\n{err}");
     assert!(
         out.contains("/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas"),

@@ -2,29 +2,17 @@
 //! endpoint seen from outside the VPC, a server that is down) and a read-only role refused one
 //! list. The AWS findings are always reported; the Kubernetes side says what it could not check.
 
-use crate::common;
+use crate::common::{self, fault, findings, plan_faults, with_id as of};
 
-use eksauto_sim::faults::{ErrorFault, ErrorKind};
-use eksauto_sim::world::lock;
+use eksauto_sim::faults::ErrorKind;
 use serde_json::Value;
-
-fn findings(out: &str) -> Vec<Value> {
-    let v: Value = serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"));
-    v["findings"].as_array().unwrap().clone()
-}
-
-fn of<'a>(findings: &'a [Value], id: &str) -> Vec<&'a Value> {
-    findings.iter().filter(|f| f["id"] == id).collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_kubernetes_api_keeps_the_aws_findings() {
     let sim = common::start_sim("article", true).await;
     sim.set_kube_unreachable(true);
 
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "-o", "json"]);
-    let (code, out, err) = common::run(cmd).await;
+    let (code, out, err) = common::run(common::eksauto(&sim, ["preflight", "-o", "json"])).await;
     assert_eq!(code, 2, "{out}\n{err}");
     let all = findings(&out);
     for id in ["CLU001", "IAM001", "IAM002", "NET001", "ADD001"] {
@@ -52,9 +40,7 @@ async fn unreachable_kubernetes_api_keeps_the_aws_findings() {
     assert!(err.starts_with("error: preflight is incomplete"), "{err}");
 
     // The table says the same.
-    let mut cmd = common::eksauto(&sim);
-    cmd.arg("preflight");
-    let (code, out, _) = common::run(cmd).await;
+    let (code, out, _) = common::run(common::eksauto(&sim, ["preflight"])).await;
     assert_eq!(code, 2);
     assert!(
         out.contains("K8S002") && out.contains("Kubernetes checks not run"),
@@ -63,17 +49,17 @@ async fn unreachable_kubernetes_api_keeps_the_aws_findings() {
     assert!(out.contains("IAM001"), "{out}");
 
     // Without the Kubernetes family the AWS findings alone decide.
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "-o", "json", "--skip", "kubernetes"]);
-    let (code, out, err) = common::run(cmd).await;
+    let (code, out, err) = common::run(common::eksauto(
+        &sim,
+        ["preflight", "-o", "json", "--skip", "kubernetes"],
+    ))
+    .await;
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(findings(&out).iter().all(|f| f["family"] != "kubernetes"));
 
     // Reachable again: the Kubernetes checks run.
     sim.set_kube_unreachable(false);
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "-o", "json"]);
-    let (code, out, err) = common::run(cmd).await;
+    let (code, out, err) = common::run(common::eksauto(&sim, ["preflight", "-o", "json"])).await;
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(of(&findings(&out), "K8S002")[0]["severity"] == "pass");
     assert!(common::mutating_requests(&sim).await.is_empty());
@@ -81,44 +67,37 @@ async fn unreachable_kubernetes_api_keeps_the_aws_findings() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_only_endpoint_says_where_to_run_from() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/crates/sim/scenarios/article.yaml"
-    ))
-    .unwrap();
-    let private = text.replacen(
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::article_edited(
+        dir.path(),
+        "private",
         "  update: {durationSeconds: 480}\n",
         "  update: {durationSeconds: 480}\n  endpointAccess: {publicAccess: false, privateAccess: true}\n",
-        1,
     );
-    assert_ne!(private, text, "the article scenario changed shape");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("private.yaml");
-    std::fs::write(&path, private).unwrap();
-    let sim = common::start_sim(path.to_str().unwrap(), true).await;
+    let sim = common::start_sim(&path, true).await;
 
     // DescribeCluster says so, as the real aws CLI reads it.
-    let mut aws = common::aws(&sim);
-    aws.args([
-        "eks",
-        "describe-cluster",
-        "--name",
-        &sim.cluster_name,
-        "--query",
-        "cluster.resourcesVpcConfig.[endpointPublicAccess,endpointPrivateAccess]",
-        "--output",
-        "text",
-    ]);
-    let (code, out, err) = common::run(aws).await;
+    let (code, out, err) = common::run(common::aws(
+        &sim,
+        [
+            "eks",
+            "describe-cluster",
+            "--name",
+            &sim.cluster_name,
+            "--query",
+            "cluster.resourcesVpcConfig.[endpointPublicAccess,endpointPrivateAccess]",
+            "--output",
+            "text",
+        ],
+    ))
+    .await;
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out.split_whitespace().collect::<Vec<_>>(),
         ["False", "True"]
     );
 
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "-o", "json"]);
-    let (code, out, err) = common::run(cmd).await;
+    let (code, out, err) = common::run(common::eksauto(&sim, ["preflight", "-o", "json"])).await;
     assert_eq!(code, 2, "{out}\n{err}");
     let all = findings(&out);
     let k = of(&all, "K8S002");
@@ -139,14 +118,8 @@ async fn private_only_endpoint_says_where_to_run_from() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_pod_list_leaves_the_other_checks_running() {
     let sim = common::start_sim("blocked", true).await;
-    lock(&sim.world).faults.errors.push(ErrorFault {
-        operation: "list pods".into(),
-        kind: ErrorKind::AccessDenied,
-        count: None,
-    });
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "-o", "json"]);
-    let (code, out, err) = common::run(cmd).await;
+    plan_faults(&sim, [fault("list pods", ErrorKind::AccessDenied, None)]);
+    let (code, out, err) = common::run(common::eksauto(&sim, ["preflight", "-o", "json"])).await;
     assert_eq!(code, 1, "{out}\n{err}");
     let all = findings(&out);
     for id in ["PDB003", "PDB004", "POD001", "POD002"] {

@@ -6,48 +6,31 @@ use crate::common;
 
 use std::time::Duration;
 
+use eksauto_sim::SimHandle;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_waits_for_completion() {
     let sim = common::start_sim("article", true).await;
-    let mut cmd = common::eksauto(&sim);
-    cmd.args([
-        "preflight",
-        "--refresh-insights",
-        "--only",
-        "INS001",
-        "-o",
-        "json",
-    ]);
+    let cmd = common::eksauto(
+        &sim,
+        [
+            "preflight",
+            "--refresh-insights",
+            "--only",
+            "INS001",
+            "-o",
+            "json",
+        ],
+    );
     let run = tokio::spawn(common::run(cmd));
     // Let the refresh start, then move virtual time past its duration.
-    let mut started = false;
-    for _ in 0..100 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if common::request_log(&sim)
-            .await
-            .iter()
-            .any(|r| r["operation"] == "StartInsightsRefresh")
-        {
-            started = true;
-            break;
-        }
-    }
-    assert!(started, "no StartInsightsRefresh");
+    assert!(refresh_started(&sim).await, "no StartInsightsRefresh");
     assert!(!run.is_finished(), "preflight did not wait for the refresh");
     // Let it poll the refresh while it is still in progress, then complete it.
-    let before = clock_now(&sim);
-    for _ in 0..100 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if common::request_log(&sim)
-            .await
-            .iter()
-            .any(|r| r["operation"] == "DescribeInsightsRefresh")
-        {
-            break;
-        }
-    }
+    let before = clock_now(&sim).await;
+    common::wait_for_requests(&sim, "DescribeInsightsRefresh", 1, Duration::from_secs(10)).await;
     common::advance(&sim, 60);
-    let after = clock_now(&sim);
+    let after = clock_now(&sim).await;
     let (code, out, err) = tokio::time::timeout(Duration::from_secs(30), run)
         .await
         .expect("preflight finishes once the refresh completes")
@@ -102,35 +85,28 @@ async fn refresh_waits_for_completion() {
     );
 }
 
+/// Whether preflight started an insights refresh within 10 s.
+async fn refresh_started(sim: &SimHandle) -> bool {
+    common::wait_for_requests(sim, "StartInsightsRefresh", 1, Duration::from_secs(10)).await
+}
+
 /// The emulator's virtual time (`GET /_sim/clock`), as the request log writes it.
-fn clock_now(sim: &eksauto_sim::SimHandle) -> String {
-    let body = common::http_get(&format!("{}/_sim/clock", sim.aws_url));
-    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+async fn clock_now(sim: &SimHandle) -> String {
+    let url = format!("{}/_sim/clock", sim.aws_url);
+    let answer = common::http("GET", &url, &[], "", Duration::from_secs(30)).await;
+    let v: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
     v["now"].as_str().unwrap().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interrupt_while_waiting_exits_130() {
     let sim = common::start_sim("article", true).await;
-    let mut cmd = common::eksauto(&sim);
-    cmd.args(["preflight", "--refresh-insights"])
-        .stdout(std::process::Stdio::piped())
+    let mut cmd = common::eksauto(&sim, ["preflight", "--refresh-insights"]);
+    cmd.stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let child = cmd.spawn().unwrap();
     let pid = child.id().to_string();
-    let mut started = false;
-    for _ in 0..100 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if common::request_log(&sim)
-            .await
-            .iter()
-            .any(|r| r["operation"] == "StartInsightsRefresh")
-        {
-            started = true;
-            break;
-        }
-    }
-    assert!(started, "no StartInsightsRefresh");
+    assert!(refresh_started(&sim).await, "no StartInsightsRefresh");
     let killed = std::process::Command::new("kill")
         .args(["-INT", &pid])
         .status()

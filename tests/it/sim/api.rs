@@ -3,47 +3,19 @@
 //! PodDisruptionBudget status as the disruption controller computes it, and the article's
 //! efficiency experiment (a pod brings a node; its deletion takes the emptied node away).
 
-use crate::common;
+use crate::common::{self, kubectl, kubectl_ok as ok, object as get, virtual_now, Streaming};
 
 use std::time::Duration;
 
-use common::{http_async, Streaming};
 use eksauto_sim::store::Res;
+use eksauto_sim::world::lock;
 use eksauto_sim::SimHandle;
 use serde_json::Value;
 
-fn kubectl(sim: &SimHandle, a: &[&str]) -> std::process::Command {
-    let mut cmd = common::kubectl(sim);
-    cmd.args(a);
-    cmd
-}
-
-async fn ok(sim: &SimHandle, a: &[&str]) -> String {
-    let (code, out, err) = common::run(kubectl(sim, a)).await;
-    assert_eq!(code, 0, "kubectl {a:?} failed: {err}\n{out}");
-    out
-}
-
-async fn kube(sim: &SimHandle, method: &'static str, path: &str, body: String) -> (u16, Value) {
-    let (code, body) = http_async(
-        method,
-        format!("{}{path}", sim.kube_url),
-        Vec::new(),
-        body,
-        Duration::from_secs(10),
-    )
-    .await;
-    (code, serde_json::from_str(&body).unwrap_or(Value::Null))
-}
-
-fn get(sim: &SimHandle, res: Res, ns: &str, name: &str) -> Option<Value> {
-    let w = sim.world.lock().unwrap();
-    w.kube.get(res, ns, name).map(|v| (*v).clone())
-}
-
+/// The names of the myapp pods that are not being deleted.
 fn myapp_pods(sim: &SimHandle) -> Vec<String> {
-    let w = sim.world.lock().unwrap();
-    w.kube
+    lock(&sim.world)
+        .kube
         .list(Res::Pods, Some("default"))
         .iter()
         .filter(|p| p["metadata"]["labels"]["app"] == "myapp")
@@ -64,11 +36,11 @@ fn eviction(name: &str, delete_options: Option<&str>) -> String {
 }
 
 async fn evict(sim: &SimHandle, name: &str, query: &str, options: Option<&str>) -> (u16, Value) {
-    kube(
+    common::kube_json(
         sim,
         "POST",
         &format!("/api/v1/namespaces/default/pods/{name}/eviction{query}"),
-        eviction(name, options),
+        &eviction(name, options),
     )
     .await
 }
@@ -82,19 +54,11 @@ fn pdb_status(sim: &SimHandle, name: &str) -> Value {
     get(sim, Res::PodDisruptionBudgets, "default", name).unwrap()["status"].clone()
 }
 
-fn virtual_now(sim: &SimHandle) -> jiff::Timestamp {
-    sim.world.lock().unwrap().now
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dry_runs_answer_what_would_happen_and_change_nothing() {
     let sim = common::start_sim("article", true).await;
     let names = myapp_pods(&sim);
-    let node = ok(
-        &sim,
-        &["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"],
-    )
-    .await;
+    let node = common::first_node(&sim).await;
 
     // evictions: through the query or the Eviction's deleteOptions
     let (code, body) = evict(&sim, &names[0], "?dryRun=All", None).await;
@@ -167,11 +131,11 @@ async fn dry_runs_answer_what_would_happen_and_change_nothing() {
     assert!(created["metadata"]["uid"].is_string(), "{created}");
     assert_eq!(created["metadata"]["generation"], 1);
     assert!(get(&sim, Res::Deployments, "default", "web").is_none());
-    let (code, _) = kube(
+    let (code, _) = common::kube_json(
         &sim,
         "DELETE",
         "/apis/apps/v1/namespaces/default/deployments/myapp?dryRun=All",
-        String::new(),
+        "",
     )
     .await;
     assert_eq!(code, 200);
@@ -444,24 +408,18 @@ roles:
 
 /// The node's state as the world has it: None when gone, else whether it is Ready.
 fn node_state(sim: &SimHandle) -> Option<bool> {
-    let w = sim.world.lock().unwrap();
+    let w = lock(&sim.world);
     let n = w.kube.iter(Res::Nodes).next()?.clone();
-    Some(
-        n["status"]["conditions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["type"] == "Ready" && c["status"] == "True"),
-    )
+    assert!(n["status"]["conditions"].is_array(), "{n}");
+    Some(common::says_ready(&n))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_articles_efficiency_experiment_an_emptied_node_goes_away() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("quiet.yaml");
-    std::fs::write(&path, QUIET).unwrap();
-    let sim = common::start_sim(path.to_str().unwrap(), true).await;
-    let (_, out, err) = common::run(kubectl(&sim, &["get", "nodes"])).await;
+    let path = common::write_scenario(dir.path(), "quiet", QUIET);
+    let sim = common::start_sim(&path, true).await;
+    let (_, out, err) = common::run(kubectl(&sim, ["get", "nodes"])).await;
     assert!(
         out.is_empty() && err.contains("No resources found"),
         "{out}{err}"
@@ -469,17 +427,12 @@ async fn the_articles_efficiency_experiment_an_emptied_node_goes_away() {
 
     // a pod brings a node, and runs on it
     ok(&sim, &["run", "nginx", "--image", "nginx"]).await;
-    let mut running = false;
-    for _ in 0..24 {
-        common::advance(&sim, 5);
+    let running = common::advance_until(&sim, 5, 24, || {
         let phase = get(&sim, Res::Pods, "default", "nginx").unwrap()["status"]["phase"].clone();
-        if phase == "Running" {
-            running = true;
-            break;
-        }
-    }
+        (phase == "Running").then_some(())
+    });
     assert!(
-        running,
+        running.is_some(),
         "nginx never ran: {:?} {:?}",
         get(&sim, Res::Pods, "default", "nginx"),
         ok(&sim, &["get", "nodeclaims,nodes,events"]).await
@@ -493,7 +446,7 @@ async fn the_articles_efficiency_experiment_an_emptied_node_goes_away() {
     // delete the pod: the emptied node goes NotReady, then disappears
     let watch = Streaming::spawn(kubectl(
         &sim,
-        &["get", "nodes", "--watch", "--output-watch-events"],
+        ["get", "nodes", "--watch", "--output-watch-events"],
     ));
     watch
         .wait_for("the node", Duration::from_secs(20), |l| {
@@ -534,7 +487,7 @@ async fn the_articles_efficiency_experiment_an_emptied_node_goes_away() {
             l.starts_with("DELETED")
         })
         .await;
-    let (_, out, err) = common::run(kubectl(&sim, &["get", "nodes"])).await;
+    let (_, out, err) = common::run(kubectl(&sim, ["get", "nodes"])).await;
     assert!(
         out.is_empty() && err.contains("No resources found"),
         "{out}{err}"

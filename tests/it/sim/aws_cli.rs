@@ -2,11 +2,8 @@
 //! of the article's commands against the `article` scenario and prints what the article shows; the
 //! Rust SDK (what eksauto itself uses) calls every operation and parses every answer.
 
-use crate::common;
+use crate::common::{self, aws_error, aws_json};
 
-use std::process::Command;
-
-use aws_config::{BehaviorVersion, Region, SdkConfig};
 use eksauto_sim::SimHandle;
 use serde_json::Value;
 
@@ -14,40 +11,37 @@ const CLUSTER: &str = "interesting-funk-otter";
 const INSIGHT: &str = "e93f18ce-bb38-43c5-8128-1fb4d9eff704";
 const ROLE: &str = "AmazonEKSAutoClusterRole";
 
-/// `aws ARGS...` against the emulator. CLI v1 prints timestamps as they come over the wire unless
-/// told otherwise; the article used v2, which prints ISO 8601, so the config asks for that.
+/// `aws ARGS...` against the emulator: (exit code, stdout, stderr).
 async fn aws(sim: &SimHandle, args: &[&str]) -> (i32, String, String) {
-    let config = tempfile::NamedTempFile::new().expect("temp file");
-    std::fs::write(config.path(), "[default]\ncli_timestamp_format = iso8601\n").unwrap();
-    let mut cmd: Command = common::aws(sim);
-    cmd.env("AWS_CONFIG_FILE", config.path())
-        .env("TZ", "UTC")
-        .args(args);
-    let out = common::run(cmd).await;
-    drop(config);
-    out
+    common::run(common::aws(sim, args)).await
 }
 
-/// `aws ARGS...` that must succeed, its stdout parsed as JSON.
-async fn aws_json(sim: &SimHandle, args: &[&str]) -> Value {
-    let (rc, out, err) = aws(sim, args).await;
-    assert_eq!(rc, 0, "aws {args:?} failed: {err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("aws {args:?}: not JSON ({e}): {out}"))
+/// The arguments of `aws eks update-cluster-version` of `cluster` to `version`.
+fn update_args<'a>(cluster: &'a str, version: &'a str) -> [&'a str; 6] {
+    [
+        "eks",
+        "update-cluster-version",
+        "--name",
+        cluster,
+        "--kubernetes-version",
+        version,
+    ]
 }
 
-/// `aws ARGS...` that must fail with the AWS error `code` (exit code 254 or 255, as the CLI
-/// versions differ).
-async fn aws_error(sim: &SimHandle, args: &[&str], code: &str) -> String {
-    let (rc, out, err) = aws(sim, args).await;
-    assert!(
-        rc == 254 || rc == 255,
-        "aws {args:?}: exit {rc}, stdout {out}, stderr {err}"
-    );
-    assert!(
-        err.contains(&format!("({code})")),
-        "aws {args:?}: expected {code}: {err}"
-    );
-    err
+/// `aws eks describe-update` of the article's cluster.
+async fn describe_update(sim: &SimHandle, id: &str) -> Value {
+    aws_json(
+        sim,
+        &[
+            "eks",
+            "describe-update",
+            "--name",
+            CLUSTER,
+            "--update-id",
+            id,
+        ],
+    )
+    .await
 }
 
 fn is_iso8601(v: &Value) -> bool {
@@ -300,14 +294,7 @@ async fn the_cli_sees_aws_errors() {
 
     aws_error(
         &sim,
-        &[
-            "eks",
-            "update-cluster-version",
-            "--name",
-            CLUSTER,
-            "--kubernetes-version",
-            "1.32",
-        ],
+        &update_args(CLUSTER, "1.32"),
         "InvalidParameterException",
     )
     .await;
@@ -377,13 +364,7 @@ async fn the_cli_sees_an_auto_mode_clusters_compute() {
     assert_eq!(v["AutoScalingGroups"], serde_json::json!([]));
 
     // the article's one c5a.4xlarge node, as an instance
-    let (rc, nodes, err) = common::run({
-        let mut c = common::kubectl(&sim);
-        c.args(["get", "nodes", "-o", "json"]);
-        c
-    })
-    .await;
-    assert_eq!(rc, 0, "{err}");
+    let nodes = common::kubectl_ok(&sim, &["get", "nodes", "-o", "json"]).await;
     let nodes: Value = serde_json::from_str(&nodes).unwrap();
     let node = &nodes["items"][0];
     let node_name = node["metadata"]["name"].as_str().unwrap();
@@ -555,18 +536,7 @@ async fn the_cli_sees_an_auto_mode_clusters_compute() {
 async fn update_cluster_version_starts_one_update_at_a_time() {
     let sim = common::start_sim("article", true).await;
 
-    let v = aws_json(
-        &sim,
-        &[
-            "eks",
-            "update-cluster-version",
-            "--name",
-            CLUSTER,
-            "--kubernetes-version",
-            "1.31",
-        ],
-    )
-    .await;
+    let v = common::cli_update_cluster_version(&sim, "1.31", false).await;
     let u = &v["update"];
     assert_eq!(u["status"], "InProgress");
     assert_eq!(u["type"], "VersionUpdate");
@@ -587,31 +557,13 @@ async fn update_cluster_version_starts_one_update_at_a_time() {
 
     let err = aws_error(
         &sim,
-        &[
-            "eks",
-            "update-cluster-version",
-            "--name",
-            CLUSTER,
-            "--kubernetes-version",
-            "1.31",
-        ],
+        &update_args(CLUSTER, "1.31"),
         "ResourceInUseException",
     )
     .await;
     assert!(err.contains(&id), "{err}");
 
-    let v = aws_json(
-        &sim,
-        &[
-            "eks",
-            "describe-update",
-            "--name",
-            CLUSTER,
-            "--update-id",
-            &id,
-        ],
-    )
-    .await;
+    let v = describe_update(&sim, &id).await;
     assert_eq!(v["update"]["id"], id.as_str());
     assert_eq!(v["update"]["status"], "InProgress");
 
@@ -622,57 +574,20 @@ async fn update_cluster_version_starts_one_update_at_a_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_update_completes_on_the_clock() {
     let sim = common::start_sim("article", true).await;
-    let v = aws_json(
-        &sim,
-        &[
-            "eks",
-            "update-cluster-version",
-            "--name",
-            CLUSTER,
-            "--kubernetes-version",
-            "1.31",
-        ],
-    )
-    .await;
+    let v = common::cli_update_cluster_version(&sim, "1.31", false).await;
     let id = v["update"]["id"].as_str().unwrap().to_string();
     common::advance(&sim, 600);
-    let v = aws_json(
-        &sim,
-        &[
-            "eks",
-            "describe-update",
-            "--name",
-            CLUSTER,
-            "--update-id",
-            &id,
-        ],
-    )
-    .await;
+    let v = describe_update(&sim, &id).await;
     assert_eq!(v["update"]["status"], "Successful", "{v}");
     let v = aws_json(&sim, &["eks", "describe-cluster", "--name", CLUSTER]).await;
     assert_eq!(v["cluster"]["version"], "1.31");
     assert_eq!(v["cluster"]["status"], "ACTIVE");
 }
 
-async fn sdk_config(sim: &SimHandle) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(&sim.aws_url)
-        .region(Region::new(sim.region.clone()))
-        .credentials_provider(aws_sdk_eks::config::Credentials::new(
-            eksauto_sim::ACCESS_KEY_ID,
-            eksauto_sim::SECRET_ACCESS_KEY,
-            None,
-            None,
-            "emulator",
-        ))
-        .load()
-        .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rust_sdk_calls_every_operation() {
     let sim = common::start_sim("article", true).await;
-    let conf = sdk_config(&sim).await;
+    let conf = common::sdk_config(&sim).await;
     let eks = aws_sdk_eks::Client::new(&conf);
     let ec2 = aws_sdk_ec2::Client::new(&conf);
     let iam = aws_sdk_iam::Client::new(&conf);
@@ -825,45 +740,32 @@ async fn the_rust_sdk_calls_every_operation() {
     let listed = eks.list_updates().name(CLUSTER).send().await.unwrap();
     assert_eq!(listed.update_ids(), [id]);
 
-    let mutating: Vec<String> = common::mutating_requests(&sim)
-        .await
-        .iter()
-        .map(|r| r["operation"].as_str().unwrap_or_default().to_string())
-        .collect();
-    assert_eq!(mutating, ["StartInsightsRefresh", "UpdateClusterVersion"]);
+    assert_eq!(
+        common::mutating_operations(&sim).await,
+        ["StartInsightsRefresh", "UpdateClusterVersion"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn planned_faults_are_errors_the_clients_retry() {
-    use eksauto_sim::faults::{ErrorFault, ErrorKind};
+    use common::fault;
+    use eksauto_sim::faults::ErrorKind;
     let sim = common::start_sim("article", true).await;
-    {
-        let mut w = eksauto_sim::world::lock(&sim.world);
-        w.faults.errors = vec![
-            ErrorFault {
-                operation: "eks:ListAddons".into(),
-                kind: ErrorKind::Throttling,
-                count: Some(1),
-            },
-            ErrorFault {
-                operation: "DescribeCluster".into(),
-                kind: ErrorKind::Internal,
-                count: Some(2),
-            },
-            ErrorFault {
-                operation: "iam:GetRole".into(),
-                kind: ErrorKind::AccessDenied,
-                count: Some(1),
-            },
-        ];
-    }
+    common::plan_faults(
+        &sim,
+        [
+            fault("eks:ListAddons", ErrorKind::Throttling, Some(1)),
+            fault("DescribeCluster", ErrorKind::Internal, Some(2)),
+            fault("iam:GetRole", ErrorKind::AccessDenied, Some(1)),
+        ],
+    );
     // The CLI retries a throttled call and prints the answer as if nothing happened.
     let (rc, out, err) = aws(&sim, &["eks", "list-addons", "--cluster-name", CLUSTER]).await;
     assert_eq!(rc, 0, "{err}");
     assert_eq!(out.trim(), "{\n    \"addons\": []\n}");
 
     // The SDK's standard retry absorbs two 500s.
-    let eks = aws_sdk_eks::Client::new(&sdk_config(&sim).await);
+    let eks = common::eks_client(&sim).await;
     let c = eks.describe_cluster().name(CLUSTER).send().await.unwrap();
     assert_eq!(c.cluster().unwrap().name(), Some(CLUSTER));
 
@@ -888,14 +790,7 @@ async fn an_error_insight_blocks_the_update_unless_forced() {
     let cluster = sim.cluster_name.clone();
     let err = aws_error(
         &sim,
-        &[
-            "eks",
-            "update-cluster-version",
-            "--name",
-            &cluster,
-            "--kubernetes-version",
-            "1.32",
-        ],
+        &update_args(&cluster, "1.32"),
         "InvalidStateException",
     )
     .await;
@@ -910,19 +805,7 @@ async fn an_error_insight_blocks_the_update_unless_forced() {
     let v = aws_json(&sim, &["eks", "describe-cluster", "--name", &cluster]).await;
     assert_eq!(v["cluster"]["status"], "ACTIVE");
 
-    let v = aws_json(
-        &sim,
-        &[
-            "eks",
-            "update-cluster-version",
-            "--name",
-            &cluster,
-            "--kubernetes-version",
-            "1.32",
-            "--force",
-        ],
-    )
-    .await;
+    let v = common::cli_update_cluster_version(&sim, "1.32", true).await;
     assert_eq!(v["update"]["status"], "InProgress");
 
     // The degraded addon is described as EKS describes it.

@@ -2,19 +2,16 @@
 //! twice, shows watchers exactly the same sequence of changes (kind, event, name, node, phase,
 //! readiness) — same pod and node names, same order.
 
-use crate::common;
+use crate::common::{self, node_ready, pod_ready};
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures::TryStreamExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::runtime::watcher::{self, Event};
-use kube::{Api, Client, ResourceExt};
+use kube::{Api, ResourceExt};
 
-use eksauto_sim::store::Res;
-use eksauto_sim::world::lock;
 use eksauto_sim::SimHandle;
 
 /// One observed change: (kind, event, name, node, phase or kubelet version, ready).
@@ -26,10 +23,6 @@ struct Recorder {
     changes: Vec<Change>,
     /// name → resourceVersion last seen, per kind.
     seen: BTreeMap<(String, String), String>,
-}
-
-fn ready(conds: Option<&Vec<k8s_openapi::api::core::v1::PodCondition>>) -> bool {
-    conds.is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
 fn pod_change(kind: &str, p: &Pod) -> Change {
@@ -51,7 +44,7 @@ fn pod_change(kind: &str, p: &Pod) -> Change {
                 ""
             }
         ),
-        ready(st.and_then(|s| s.conditions.as_ref())),
+        pod_ready(p),
     )
 }
 
@@ -65,8 +58,7 @@ fn node_change(kind: &str, n: &Node) -> Change {
         st.and_then(|s| s.node_info.as_ref())
             .map(|i| i.kubelet_version.clone())
             .unwrap_or_default(),
-        st.and_then(|s| s.conditions.as_ref())
-            .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True")),
+        node_ready(n),
     )
 }
 
@@ -82,68 +74,42 @@ where
     K::DynamicType: Default,
     F: Fn(&str, &K) -> Change + Send + Sync + 'static,
 {
-    tokio::spawn(async move {
-        let _ = watcher::watcher(api, cfg)
-            .try_for_each(|ev| {
-                let mut r = rec.lock().unwrap();
-                match ev {
-                    Event::InitDone => r.synced_kinds += 1,
-                    Event::InitApply(o) => {
-                        let rv = o.resource_version().unwrap_or_default();
-                        r.seen.insert((kind.into(), o.name_any()), rv);
-                    }
-                    Event::Apply(o) => {
-                        let rv = o.resource_version().unwrap_or_default();
-                        r.seen.insert((kind.into(), o.name_any()), rv);
-                        let c = f("MODIFIED", &o);
-                        r.changes.push(c);
-                    }
-                    Event::Delete(o) => {
-                        r.seen.remove(&(kind.to_string(), o.name_any()));
-                        let c = f("DELETED", &o);
-                        r.changes.push(c);
-                    }
-                    Event::Init => {}
-                }
-                futures::future::ready(Ok(()))
-            })
-            .await;
+    common::spawn_watcher(api, cfg, move |ev| {
+        let mut r = rec.lock().unwrap();
+        match ev {
+            Event::InitDone => r.synced_kinds += 1,
+            Event::InitApply(o) => {
+                let rv = o.resource_version().unwrap_or_default();
+                r.seen.insert((kind.into(), o.name_any()), rv);
+            }
+            Event::Apply(o) => {
+                let rv = o.resource_version().unwrap_or_default();
+                r.seen.insert((kind.into(), o.name_any()), rv);
+                let c = f("MODIFIED", &o);
+                r.changes.push(c);
+            }
+            Event::Delete(o) => {
+                r.seen.remove(&(kind.to_string(), o.name_any()));
+                let c = f("DELETED", &o);
+                r.changes.push(c);
+            }
+            Event::Init => {}
+        }
     })
 }
 
+/// (kind, name) → resourceVersion of the myapp pods and the nodes in the store.
 fn store_view(sim: &SimHandle) -> BTreeMap<(String, String), String> {
-    let w = lock(&sim.world);
-    let rv = |v: &serde_json::Value| {
-        v["metadata"]["resourceVersion"]
-            .as_str()
-            .unwrap_or("")
-            .to_string()
+    let (pods, nodes) = common::myapp_and_node_versions(sim);
+    let keyed = |kind: &str, m: BTreeMap<String, String>| {
+        m.into_iter()
+            .map(|(name, rv)| ((kind.to_string(), name), rv))
+            .collect::<Vec<_>>()
     };
-    let mut m: BTreeMap<(String, String), String> = w
-        .kube
-        .list(Res::Pods, Some("default"))
+    keyed("Pod", pods)
         .into_iter()
-        .filter(|p| p["metadata"]["labels"]["app"] == "myapp")
-        .map(|p| {
-            (
-                (
-                    "Pod".to_string(),
-                    p["metadata"]["name"].as_str().unwrap().to_string(),
-                ),
-                rv(&p),
-            )
-        })
-        .collect();
-    for n in w.kube.iter(Res::Nodes) {
-        m.insert(
-            (
-                "Node".into(),
-                n["metadata"]["name"].as_str().unwrap().to_string(),
-            ),
-            rv(n),
-        );
-    }
-    m
+        .chain(keyed("Node", nodes))
+        .collect()
 }
 
 async fn catch_up(sim: &SimHandle, rec: &Arc<Mutex<Recorder>>) {
@@ -164,11 +130,7 @@ async fn catch_up(sim: &SimHandle, rec: &Arc<Mutex<Recorder>>) {
 /// Runs the article upgrade for `seconds` virtual seconds and returns what the watchers saw.
 async fn run_upgrade(seconds: u64) -> Vec<Change> {
     let sim = common::start_sim("article", true).await;
-    let kubeconfig = kube::config::Kubeconfig::read_from(&sim.kubeconfig).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-        .await
-        .unwrap();
-    let client = Client::try_from(config).unwrap();
+    let client = common::kube_client(&sim).await;
     let rec = Arc::new(Mutex::new(Recorder::default()));
     let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
     let nodes: Api<Node> = Api::all(client);
@@ -188,26 +150,7 @@ async fn run_upgrade(seconds: u64) -> Vec<Change> {
     );
     catch_up(&sim, &rec).await;
 
-    let env: BTreeMap<String, String> = sim.env().into_iter().collect();
-    let conf = aws_sdk_eks::Config::builder()
-        .behavior_version(aws_sdk_eks::config::BehaviorVersion::latest())
-        .region(aws_sdk_eks::config::Region::new(sim.region.clone()))
-        .endpoint_url(&sim.aws_url)
-        .credentials_provider(aws_sdk_eks::config::Credentials::new(
-            env["AWS_ACCESS_KEY_ID"].clone(),
-            env["AWS_SECRET_ACCESS_KEY"].clone(),
-            None,
-            None,
-            "emulator",
-        ))
-        .build();
-    aws_sdk_eks::Client::from_conf(conf)
-        .update_cluster_version()
-        .name(&sim.cluster_name)
-        .version("1.31")
-        .send()
-        .await
-        .expect("UpdateClusterVersion");
+    common::sdk_update_cluster_version(&sim, "1.31", false).await;
     for _ in 0..seconds / 2 {
         common::advance(&sim, 2);
         catch_up(&sim, &rec).await;

@@ -1,9 +1,10 @@
 //! The emulator's Kubernetes API judged by real clients: `kubectl` (get, describe, watch, run,
 //! delete, create, scale, cordon, raw evictions) and kube-rs (paged lists, watchers, 410 recovery).
 
-use crate::common;
+use crate::common::{
+    self, header, initial_list, kubectl, kubectl_ok as ok, next_applied, row, row_containing,
+};
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use eksauto_sim::SimHandle;
@@ -11,51 +12,6 @@ use futures::StreamExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, ListParams};
 use kube::runtime::watcher;
-
-fn args(sim: &SimHandle, args: &[&str]) -> Command {
-    let mut cmd = common::kubectl(sim);
-    cmd.args(args);
-    cmd
-}
-
-/// Runs kubectl and returns stdout, failing the test with stderr when it exits non-zero.
-async fn ok(sim: &SimHandle, a: &[&str]) -> String {
-    let (code, out, err) = common::run(args(sim, a)).await;
-    assert_eq!(code, 0, "kubectl {a:?} failed: {err}\n{out}");
-    out
-}
-
-/// The whitespace-separated cells of the line whose first cell is `name`.
-fn row<'a>(out: &'a str, name: &str) -> Vec<&'a str> {
-    out.lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>())
-        .find(|c| c.first() == Some(&name))
-        .unwrap_or_else(|| panic!("no row {name} in:\n{out}"))
-}
-
-fn header(out: &str) -> Vec<&str> {
-    out.lines()
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect()
-}
-
-async fn http_async(method: &'static str, url: String, body: String) -> (u16, String) {
-    tokio::task::spawn_blocking(move || {
-        common::http_raw(method, &url, &[], &body, Duration::from_secs(10))
-    })
-    .await
-    .unwrap()
-}
-
-async fn kube_client(sim: &SimHandle) -> kube::Client {
-    let kc = kube::config::Kubeconfig::read_from(&sim.kubeconfig).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(kc, &Default::default())
-        .await
-        .unwrap();
-    kube::Client::try_from(config).unwrap()
-}
 
 fn myapp_pods(out: &str) -> Vec<Vec<&str>> {
     out.lines()
@@ -186,11 +142,7 @@ async fn kubectl_gets_nodes_pods_pdbs_and_nodepools() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_describe_node_shows_labels_allocatable_and_pods() {
     let sim = common::start_sim("article", true).await;
-    let name = ok(
-        &sim,
-        &["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"],
-    )
-    .await;
+    let name = common::first_node(&sim).await;
     let out = ok(&sim, &["describe", "node", &name]).await;
     for want in [
         "node.kubernetes.io/instance-type=c5a.4xlarge",
@@ -211,7 +163,7 @@ async fn kubectl_describe_node_shows_labels_allocatable_and_pods() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_watch_pods_shows_a_new_pod_come_up() {
     let sim = common::start_sim("article", true).await;
-    let watch = common::Streaming::spawn(args(&sim, &["get", "pods", "--watch"]));
+    let watch = common::Streaming::spawn(kubectl(&sim, ["get", "pods", "--watch"]));
     watch
         .wait_for("the initial list", Duration::from_secs(20), |l| {
             l.starts_with("myapp-")
@@ -232,7 +184,7 @@ async fn kubectl_watch_pods_shows_a_new_pod_come_up() {
             l.starts_with("nginx ") && l.contains("1/1") && l.contains("Running")
         })
         .await;
-    let (_, out, _) = common::run(args(&sim, &["delete", "pod", "nginx", "--wait=false"])).await;
+    let (_, out, _) = common::run(kubectl(&sim, ["delete", "pod", "nginx", "--wait=false"])).await;
     assert!(out.contains("pod \"nginx\" deleted"), "{out}");
     watch
         .wait_for("nginx Terminating", Duration::from_secs(20), |l| {
@@ -244,12 +196,8 @@ async fn kubectl_watch_pods_shows_a_new_pod_come_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_watch_nodes_shows_a_cordon() {
     let sim = common::start_sim("article", true).await;
-    let name = ok(
-        &sim,
-        &["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"],
-    )
-    .await;
-    let watch = common::Streaming::spawn(args(&sim, &["get", "nodes", "--watch"]));
+    let name = common::first_node(&sim).await;
+    let watch = common::Streaming::spawn(kubectl(&sim, ["get", "nodes", "--watch"]));
     watch
         .wait_for("the node", Duration::from_secs(20), |l| {
             l.starts_with(&name)
@@ -270,7 +218,7 @@ async fn kubectl_writes_work() {
     let sim = common::start_sim("article", true).await;
     let out = ok(&sim, &["run", "nginx", "--image=nginx"]).await;
     assert_eq!(out.trim(), "pod/nginx created");
-    let (code, _, err) = common::run(args(&sim, &["run", "nginx", "--image=nginx"])).await;
+    let (code, _, err) = common::run(kubectl(&sim, ["run", "nginx", "--image=nginx"])).await;
     assert_ne!(code, 0);
     assert!(
         err.contains("AlreadyExists") && err.contains("pods \"nginx\" already exists"),
@@ -339,11 +287,11 @@ async fn kubectl_writes_work() {
     )
     .await;
     assert!(out.contains("pod \"nginx\" force deleted"), "{out}");
-    let (code, _, err) = common::run(args(&sim, &["get", "pod", "nginx"])).await;
+    let (code, _, err) = common::run(kubectl(&sim, ["get", "pod", "nginx"])).await;
     assert_ne!(code, 0);
     assert!(err.contains("pods \"nginx\" not found"), "{err}");
     let (code, _, err) =
-        common::run(args(&sim, &["run", "x", "--image=nginx", "-n", "nope"])).await;
+        common::run(kubectl(&sim, ["run", "x", "--image=nginx", "-n", "nope"])).await;
     assert_ne!(code, 0);
     assert!(err.contains("namespaces \"nope\" not found"), "{err}");
 
@@ -392,9 +340,9 @@ async fn evictions_answer_as_the_pdb_says() {
         .unwrap();
         let path = format!("/api/v1/namespaces/default/pods/{name}/eviction");
         answers.push(
-            common::run(args(
+            common::run(kubectl(
                 &sim,
-                &["create", "--raw", &path, "-f", eviction.to_str().unwrap()],
+                ["create", "--raw", &path, "-f", eviction.to_str().unwrap()],
             ))
             .await,
         );
@@ -413,15 +361,12 @@ async fn evictions_answer_as_the_pdb_says() {
     );
 
     // the same refusal, raw: 429 TooManyRequests with a DisruptionBudget cause
-    let url = format!(
-        "{}/api/v1/namespaces/default/pods/{}/eviction",
-        sim.kube_url, names[3]
-    );
+    let path = format!("/api/v1/namespaces/default/pods/{}/eviction", names[3]);
     let request = format!(
         r#"{{"apiVersion":"policy/v1","kind":"Eviction","metadata":{{"name":"{}"}}}}"#,
         names[3]
     );
-    let (code, body) = http_async("POST", url.clone(), request.clone()).await;
+    let (code, body) = common::kube_api(&sim, "POST", &path, &request).await;
     assert_eq!(code, 429, "{body}");
     let status: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(status["reason"], "TooManyRequests");
@@ -439,7 +384,7 @@ async fn evictions_answer_as_the_pdb_says() {
         ],
     )
     .await;
-    let (code, body) = http_async("POST", url, request).await;
+    let (code, body) = common::kube_api(&sim, "POST", &path, &request).await;
     assert_eq!(code, 500, "{body}");
     assert!(body.contains("more than one PodDisruptionBudget"), "{body}");
     let evictions = common::mutating_requests(&sim)
@@ -453,7 +398,7 @@ async fn evictions_answer_as_the_pdb_says() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kube_rs_lists_in_pages_and_watches_nodes() {
     let sim = common::start_sim("article", true).await;
-    let client = kube_client(&sim).await;
+    let client = common::kube_client(&sim).await;
     let pods: Api<Pod> = Api::all(client.clone());
     let page = pods.list(&ListParams::default().limit(3)).await.unwrap();
     assert_eq!(page.items.len(), 3);
@@ -492,19 +437,8 @@ async fn kube_rs_lists_in_pages_and_watches_nodes() {
     // streaming lists: ADDED events, then a bookmark marking the end of the initial state
     let config = watcher::Config::default().streaming_lists();
     let mut streamed = watcher(pods.clone(), config).boxed();
-    let mut applied = 0;
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), streamed.next())
-            .await
-            .unwrap()
-        {
-            Some(Ok(watcher::Event::InitApply(_))) => applied += 1,
-            Some(Ok(watcher::Event::InitDone)) => break,
-            Some(Ok(_)) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    assert_eq!(applied, 10);
+    let applied = initial_list(&mut streamed, Duration::from_secs(10)).await;
+    assert_eq!(applied.len(), 10);
 
     // metadata-only watchers get PartialObjectMetadata
     let mut metas = watcher(
@@ -512,95 +446,50 @@ async fn kube_rs_lists_in_pages_and_watches_nodes() {
         watcher::Config::default(),
     )
     .boxed();
-    let mut names = Vec::new();
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), metas.next())
-            .await
-            .unwrap()
-        {
-            Some(Ok(watcher::Event::InitApply(m))) => names.push(m.metadata.name.unwrap()),
-            Some(Ok(watcher::Event::InitDone)) => break,
-            Some(Ok(_)) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
+    let names: Vec<String> = initial_list(&mut metas, Duration::from_secs(10))
+        .await
+        .into_iter()
+        .map(|m| m.metadata.name.unwrap())
+        .collect();
     assert_eq!(names.len(), 10);
 
     let nodes: Api<Node> = Api::all(client);
     let mut stream = watcher(nodes, watcher::Config::default()).boxed();
-    let mut initial = Vec::new();
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), stream.next())
-            .await
-            .unwrap()
-        {
-            Some(Ok(watcher::Event::InitApply(n))) => initial.push(n),
-            Some(Ok(watcher::Event::InitDone)) => break,
-            Some(Ok(_)) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
+    let initial = initial_list(&mut stream, Duration::from_secs(10)).await;
     assert_eq!(initial.len(), 1);
     let name = initial[0].metadata.name.clone().unwrap();
     ok(&sim, &["label", "node", &name, "team=a"]).await;
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), stream.next())
-            .await
-            .unwrap()
-        {
-            Some(Ok(watcher::Event::Apply(n))) => {
-                assert_eq!(n.metadata.labels.unwrap()["team"], "a");
-                break;
-            }
-            Some(Ok(_)) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
+    let labelled = next_applied(&mut stream, Duration::from_secs(10)).await;
+    assert_eq!(labelled.metadata.labels.unwrap()["team"], "a");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_resource_versions_get_410_and_watchers_relist() {
     let sim = common::start_sim("article", true).await;
-    let (_, list) = http_async(
-        "GET",
-        format!("{}/api/v1/pods", sim.kube_url),
-        String::new(),
-    )
-    .await;
-    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let (_, list) = common::kube_json(&sim, "GET", "/api/v1/pods", "").await;
     let rv = list["metadata"]["resourceVersion"]
         .as_str()
         .unwrap()
         .to_string();
     ok(&sim, &["label", "pods", "--all", "touched=yes"]).await;
-    let (code, _) = http_async(
-        "POST",
-        format!("{}/_sim/watches/compact", sim.aws_url),
-        String::new(),
-    )
-    .await;
+    let code = common::control(&sim, "/_sim/watches/compact", "").await;
     assert_eq!(code, 204);
-    let (code, body) = http_async(
+    let (code, body) = common::kube_api(
+        &sim,
         "GET",
-        format!(
-            "{}/api/v1/pods?watch=1&resourceVersion={rv}&timeoutSeconds=2",
-            sim.kube_url
-        ),
-        String::new(),
+        &format!("/api/v1/pods?watch=1&resourceVersion={rv}&timeoutSeconds=2"),
+        "",
     )
     .await;
     assert_eq!(code, 200);
-    let lines: Vec<serde_json::Value> = body
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = common::events(&body);
     assert_eq!(lines.len(), 1, "{body}");
     assert_eq!(lines[0]["type"], "ERROR");
     assert_eq!(lines[0]["object"]["code"], 410);
     assert_eq!(lines[0]["object"]["reason"], "Expired");
 
     // a kube-rs watcher whose resume point is compacted away lists again
-    let client = kube_client(&sim).await;
+    let client = common::kube_client(&sim).await;
     let pods: Api<Pod> = Api::default_namespaced(client);
     let mut stream = watcher(pods, watcher::Config::default()).boxed();
     let mut inits = 0;
@@ -621,18 +510,8 @@ async fn expired_resource_versions_get_410_and_watchers_relist() {
                         &["label", "pods", "--all", "touched=again", "--overwrite"],
                     )
                     .await;
-                    http_async(
-                        "POST",
-                        format!("{}/_sim/watches/compact", sim.aws_url),
-                        String::new(),
-                    )
-                    .await;
-                    http_async(
-                        "POST",
-                        format!("{}/_sim/watches/cut", sim.aws_url),
-                        String::new(),
-                    )
-                    .await;
+                    common::control(&sim, "/_sim/watches/compact", "").await;
+                    common::control(&sim, "/_sim/watches/cut", "").await;
                 }
             }
             Some(_) => {}
@@ -644,13 +523,7 @@ async fn expired_resource_versions_get_410_and_watchers_relist() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn raw_watches_replay_send_bookmarks_and_time_out() {
     let sim = common::start_sim("article", true).await;
-    let (_, list) = http_async(
-        "GET",
-        format!("{}/api/v1/nodes", sim.kube_url),
-        String::new(),
-    )
-    .await;
-    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let (_, list) = common::kube_json(&sim, "GET", "/api/v1/nodes", "").await;
     let rv: u64 = list["metadata"]["resourceVersion"]
         .as_str()
         .unwrap()
@@ -665,25 +538,15 @@ async fn raw_watches_replay_send_bookmarks_and_time_out() {
 
     // from the list's version: only what changed since, then bookmarks until the timeout
     let started = Instant::now();
-    let (code, body) = http_async(
-        "GET",
-        format!(
-            "{}/api/v1/nodes?watch=true&resourceVersion={rv}&allowWatchBookmarks=true&timeoutSeconds=3",
-            sim.kube_url
-        ),
-        String::new(),
-    )
-    .await;
+    let (code, body) = common::kube_api(&sim, "GET", &format!("/api/v1/nodes?watch=true&resourceVersion={rv}&allowWatchBookmarks=true&timeoutSeconds=3"), "")
+.await;
     let took = started.elapsed();
     assert_eq!(code, 200);
     assert!(
         took >= Duration::from_secs(2) && took < Duration::from_secs(8),
         "{took:?}"
     );
-    let events: Vec<serde_json::Value> = body
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = common::events(&body);
     assert_eq!(events[0]["type"], "MODIFIED", "{body}");
     assert_eq!(events[0]["object"]["metadata"]["labels"]["team"], "a");
     assert!(
@@ -703,53 +566,36 @@ async fn raw_watches_replay_send_bookmarks_and_time_out() {
     assert!(bookmark_rv > rv);
 
     // no version: the current state as ADDED events; the legacy /watch/ path; a field selector
-    let (_, body) = http_async(
+    let (_, body) = common::kube_api(
+        &sim,
         "GET",
-        format!(
-            "{}/api/v1/watch/namespaces/default/pods?fieldSelector=metadata.name%3D{}&timeoutSeconds=1",
-            sim.kube_url, "nope"
-        ),
-        String::new(),
+        "/api/v1/watch/namespaces/default/pods?fieldSelector=metadata.name%3Dnope&timeoutSeconds=1",
+        "",
     )
     .await;
     assert_eq!(body, "");
-    let (_, body) = http_async(
+    let (_, body) = common::kube_api(
+        &sim,
         "GET",
-        format!(
-            "{}/api/v1/watch/namespaces/default/pods?labelSelector=app%3Dmyapp&timeoutSeconds=1",
-            sim.kube_url
-        ),
-        String::new(),
+        "/api/v1/watch/namespaces/default/pods?labelSelector=app%3Dmyapp&timeoutSeconds=1",
+        "",
     )
     .await;
-    let events: Vec<serde_json::Value> = body
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = common::events(&body);
     assert_eq!(events.len(), 10, "{body}");
     assert!(events
         .iter()
         .all(|e| e["type"] == "ADDED" && e["object"]["kind"] == "Pod"));
 
     // errors are Status objects
-    let (code, body) = http_async(
-        "GET",
-        format!("{}/api/v1/namespaces/default/pods/nope", sim.kube_url),
-        String::new(),
-    )
-    .await;
+    let (code, status) =
+        common::kube_json(&sim, "GET", "/api/v1/namespaces/default/pods/nope", "").await;
     assert_eq!(code, 404);
-    let status: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(status["kind"], "Status");
     assert_eq!(status["message"], "pods \"nope\" not found");
-    let (code, _) = http_async(
-        "GET",
-        format!("{}/api/v1/pods?labelSelector=a%20in", sim.kube_url),
-        String::new(),
-    )
-    .await;
+    let (code, _) = common::kube_api(&sim, "GET", "/api/v1/pods?labelSelector=a%20in", "").await;
     assert_eq!(code, 400);
-    let (code, body) = http_async("GET", format!("{}/version", sim.kube_url), String::new()).await;
+    let (code, body) = common::kube_api(&sim, "GET", "/version", "").await;
     assert_eq!(code, 200);
     assert!(body.contains("v1.30.5-eks-baa6d11"), "{body}");
 }
@@ -757,14 +603,10 @@ async fn raw_watches_replay_send_bookmarks_and_time_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_drain_is_held_back_by_the_pdb() {
     let sim = common::start_sim("article", true).await;
-    let name = ok(
+    let name = common::first_node(&sim).await;
+    let (code, out, err) = common::run(kubectl(
         &sim,
-        &["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"],
-    )
-    .await;
-    let (code, out, err) = common::run(args(
-        &sim,
-        &["drain", &name, "--ignore-daemonsets", "--timeout=3s"],
+        ["drain", &name, "--ignore-daemonsets", "--timeout=3s"],
     ))
     .await;
     assert_ne!(code, 0, "drain cannot finish: {out}");
@@ -921,15 +763,6 @@ async fn kubectl_get_all_lists_every_kind_of_the_all_category() {
     assert_eq!(described, "myapp");
 }
 
-/// The whitespace-separated cells of the first line containing `needle`.
-fn row_containing<'a>(out: &'a str, needle: &str) -> Vec<&'a str> {
-    out.lines()
-        .find(|l| l.contains(needle))
-        .unwrap_or_else(|| panic!("no line with {needle} in:\n{out}"))
-        .split_whitespace()
-        .collect()
-}
-
 /// `kubectl api-resources` prints every kind with the short names, verbs and categories of a
 /// 1.30 API server; the kinds answer with their printers and the objects every cluster has.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1015,7 +848,7 @@ async fn kubectl_api_resources_and_the_built_in_kinds() {
 
     // every listable kind lists (kubectl prints a table for each, or "No resources found")
     for kind in listable.lines() {
-        let (code, _, err) = common::run(args(&sim, &["get", kind, "-A"])).await;
+        let (code, _, err) = common::run(kubectl(&sim, ["get", kind, "-A"])).await;
         assert_eq!(code, 0, "kubectl get {kind} -A: {err}");
     }
 
@@ -1076,7 +909,7 @@ async fn kubectl_api_resources_and_the_built_in_kinds() {
         "daemonsets",
         "statefulsets",
     ] {
-        let (code, out, err) = common::run(args(&sim, &["get", kind, "-A"])).await;
+        let (code, out, err) = common::run(kubectl(&sim, ["get", kind, "-A"])).await;
         assert_eq!(code, 0, "{err}");
         assert!(
             out.is_empty() && err.contains("No resources found"),
@@ -1166,7 +999,7 @@ async fn kubectl_api_resources_and_the_built_in_kinds() {
     assert_eq!(*row(&rb, "reader").last().unwrap(), "team-a/default");
     ok(&sim, &["delete", "configmap", "app", "-n", "team-a"]).await;
     let (code, _, err) =
-        common::run(args(&sim, &["get", "configmap", "app", "-n", "team-a"])).await;
+        common::run(kubectl(&sim, ["get", "configmap", "app", "-n", "team-a"])).await;
     assert_ne!(code, 0);
     assert!(err.contains("configmaps \"app\" not found"), "{err}");
 
@@ -1182,7 +1015,7 @@ async fn kubectl_api_resources_and_the_built_in_kinds() {
             .trim(),
         "yes"
     );
-    let (code, _, err) = common::run(args(&sim, &["get", "selfsubjectaccessreviews"])).await;
+    let (code, _, err) = common::run(kubectl(&sim, ["get", "selfsubjectaccessreviews"])).await;
     assert_ne!(code, 0, "a create-only kind cannot be listed");
     assert!(
         err.contains("MethodNotAllowed") || err.contains("does not allow this method"),
@@ -1192,10 +1025,7 @@ async fn kubectl_api_resources_and_the_built_in_kinds() {
 
 /// GET of `path` on the emulated API server: (status, JSON body).
 async fn kube_get(sim: &SimHandle, path: &str) -> (u16, serde_json::Value) {
-    let (code, body) = http_async("GET", format!("{}{path}", sim.kube_url), String::new()).await;
-    let v = serde_json::from_str(body.lines().next().unwrap_or("null"))
-        .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}"));
-    (code, v)
+    common::kube_json(sim, "GET", path, "").await
 }
 
 fn names(list: &serde_json::Value) -> Vec<String> {
@@ -1327,12 +1157,7 @@ async fn exact_lists_show_the_past_until_it_is_compacted() {
     }
     assert_eq!(seen, names(&before));
 
-    let (code, _) = http_async(
-        "POST",
-        format!("{}/_sim/watches/compact", sim.aws_url),
-        String::new(),
-    )
-    .await;
+    let code = common::control(&sim, "/_sim/watches/compact", "").await;
     assert_eq!(code, 204);
     let (code, v) = kube_get(
         &sim,
@@ -1380,9 +1205,9 @@ async fn list_options_are_validated_as_the_api_server_does() {
         assert_eq!(v["details"]["causes"][0]["field"], query.split(['=', '&']).nth(if query.starts_with("resourceVersion=") { 2 } else { 0 }).unwrap());
     }
     // kubectl shows the server's message
-    let (code, _, err) = common::run(args(
+    let (code, _, err) = common::run(kubectl(
         &sim,
-        &["get", "--raw", "/api/v1/pods?resourceVersionMatch=Exact"],
+        ["get", "--raw", "/api/v1/pods?resourceVersionMatch=Exact"],
     ))
     .await;
     assert_ne!(code, 0);
@@ -1424,20 +1249,10 @@ async fn watches_with_initial_events_need_not_older_than() {
         "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"
     ));
 
-    let (code, body) = http_async(
-        "GET",
-        format!(
-            "{}/api/v1/nodes?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1",
-            sim.kube_url
-        ),
-        String::new(),
-    )
-    .await;
+    let (code, body) = common::kube_api(&sim, "GET", "/api/v1/nodes?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1", "")
+.await;
     assert_eq!(code, 200);
-    let events: Vec<serde_json::Value> = body
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = common::events(&body);
     assert_eq!(events[0]["type"], "ADDED", "{body}");
     let end = events
         .iter()

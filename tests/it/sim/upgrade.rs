@@ -3,13 +3,12 @@
 //! seconds at a time. Auto Mode must rotate every node to 1.31 without losing a pod of myapp and
 //! without the healthy count ever dropping below the PDB's 8.
 
-use crate::common;
+use crate::common::{self, eks_client, kubectl_ok, node_ready, pod_ready, row, store_names};
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures::TryStreamExt;
 use k8s_openapi::api::core::v1::{Event as KubeEvent, Node, Pod};
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client, ResourceExt};
@@ -65,14 +64,9 @@ struct NodeLog {
 }
 
 fn pod_seen(p: &Pod) -> PodSeen {
-    let ready = p
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
     PodSeen {
         rv: p.resource_version().unwrap_or_default(),
-        ready,
+        ready: pod_ready(p),
         terminating: p.metadata.deletion_timestamp.is_some(),
         node: p
             .spec
@@ -96,137 +90,74 @@ fn node_seen(n: &Node) -> NodeSeen {
             .and_then(|s| s.node_info.as_ref())
             .map(|i| i.kubelet_version.clone())
             .unwrap_or_default(),
-        ready: status
-            .and_then(|s| s.conditions.as_ref())
-            .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True")),
+        ready: node_ready(n),
     }
-}
-
-async fn kube_client(sim: &SimHandle) -> Client {
-    let kubeconfig = kube::config::Kubeconfig::read_from(&sim.kubeconfig).expect("kubeconfig");
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-        .await
-        .expect("kube config");
-    Client::try_from(config).expect("kube client")
-}
-
-fn eks_client(sim: &SimHandle) -> aws_sdk_eks::Client {
-    let env: BTreeMap<String, String> = sim.env().into_iter().collect();
-    let creds = aws_sdk_eks::config::Credentials::new(
-        env["AWS_ACCESS_KEY_ID"].clone(),
-        env["AWS_SECRET_ACCESS_KEY"].clone(),
-        None,
-        None,
-        "emulator",
-    );
-    let conf = aws_sdk_eks::Config::builder()
-        .behavior_version(aws_sdk_eks::config::BehaviorVersion::latest())
-        .region(aws_sdk_eks::config::Region::new(sim.region.clone()))
-        .endpoint_url(&sim.aws_url)
-        .credentials_provider(creds)
-        .build();
-    aws_sdk_eks::Client::from_conf(conf)
 }
 
 fn watch_pods(client: Client, log: Arc<Mutex<PodLog>>) -> tokio::task::JoinHandle<()> {
     let api: Api<Pod> = Api::namespaced(client, "default");
     let cfg = watcher::Config::default().labels("app=myapp");
-    tokio::spawn(async move {
-        let _ = watcher::watcher(api, cfg)
-            .try_for_each(|ev| {
-                let mut l = log.lock().unwrap();
-                match ev {
-                    Event::Init => l.buffer.clear(),
-                    Event::InitApply(p) => {
-                        l.buffer.insert(p.name_any(), pod_seen(&p));
-                    }
-                    Event::InitDone => {
-                        l.current = std::mem::take(&mut l.buffer);
-                        l.synced = true;
-                        let names: Vec<String> = l.current.keys().cloned().collect();
-                        l.every_name.extend(names);
-                    }
-                    Event::Apply(p) => {
-                        l.every_name.insert(p.name_any());
-                        l.current.insert(p.name_any(), pod_seen(&p));
-                        let h = l.healthy();
-                        l.healthy_history.push(h);
-                    }
-                    Event::Delete(p) => {
-                        let was_terminating =
-                            l.current.get(&p.name_any()).is_some_and(|s| s.terminating)
-                                || p.metadata.deletion_timestamp.is_some();
-                        if !was_terminating {
-                            l.vanished_abruptly.push(p.name_any());
-                        }
-                        l.current.remove(&p.name_any());
-                        let h = l.healthy();
-                        l.healthy_history.push(h);
-                    }
+    common::spawn_watcher(api, cfg, move |ev| {
+        let mut l = log.lock().unwrap();
+        match ev {
+            Event::Init => l.buffer.clear(),
+            Event::InitApply(p) => {
+                l.buffer.insert(p.name_any(), pod_seen(&p));
+            }
+            Event::InitDone => {
+                l.current = std::mem::take(&mut l.buffer);
+                l.synced = true;
+                let names: Vec<String> = l.current.keys().cloned().collect();
+                l.every_name.extend(names);
+            }
+            Event::Apply(p) => {
+                l.every_name.insert(p.name_any());
+                l.current.insert(p.name_any(), pod_seen(&p));
+                let h = l.healthy();
+                l.healthy_history.push(h);
+            }
+            Event::Delete(p) => {
+                let was_terminating = l.current.get(&p.name_any()).is_some_and(|s| s.terminating)
+                    || p.metadata.deletion_timestamp.is_some();
+                if !was_terminating {
+                    l.vanished_abruptly.push(p.name_any());
                 }
-                futures::future::ready(Ok(()))
-            })
-            .await;
+                l.current.remove(&p.name_any());
+                let h = l.healthy();
+                l.healthy_history.push(h);
+            }
+        }
     })
 }
 
 fn watch_nodes(client: Client, log: Arc<Mutex<NodeLog>>) -> tokio::task::JoinHandle<()> {
     let api: Api<Node> = Api::all(client);
-    tokio::spawn(async move {
-        let _ = watcher::watcher(api, watcher::Config::default())
-            .try_for_each(|ev| {
-                let mut l = log.lock().unwrap();
-                match ev {
-                    Event::Init => l.buffer.clear(),
-                    Event::InitApply(n) => {
-                        l.buffer.insert(n.name_any(), node_seen(&n));
-                    }
-                    Event::InitDone => {
-                        l.current = std::mem::take(&mut l.buffer);
-                        l.synced = true;
-                    }
-                    Event::Apply(n) => {
-                        let s = node_seen(&n);
-                        l.ever.insert(n.name_any(), s.kubelet.clone());
-                        l.current.insert(n.name_any(), s);
-                    }
-                    Event::Delete(n) => {
-                        l.current.remove(&n.name_any());
-                    }
-                }
-                futures::future::ready(Ok(()))
-            })
-            .await;
+    common::spawn_watcher(api, watcher::Config::default(), move |ev| {
+        let mut l = log.lock().unwrap();
+        match ev {
+            Event::Init => l.buffer.clear(),
+            Event::InitApply(n) => {
+                l.buffer.insert(n.name_any(), node_seen(&n));
+            }
+            Event::InitDone => {
+                l.current = std::mem::take(&mut l.buffer);
+                l.synced = true;
+            }
+            Event::Apply(n) => {
+                let s = node_seen(&n);
+                l.ever.insert(n.name_any(), s.kubelet.clone());
+                l.current.insert(n.name_any(), s);
+            }
+            Event::Delete(n) => {
+                l.current.remove(&n.name_any());
+            }
+        }
     })
-}
-
-/// The store's view of myapp pods and of nodes: name → resourceVersion.
-fn store_view(sim: &SimHandle) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-    let w = lock(&sim.world);
-    let rv = |v: &serde_json::Value| {
-        v["metadata"]["resourceVersion"]
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    };
-    let pods = w
-        .kube
-        .list(Res::Pods, Some("default"))
-        .into_iter()
-        .filter(|p| p["metadata"]["labels"]["app"] == "myapp")
-        .map(|p| (p["metadata"]["name"].as_str().unwrap().to_string(), rv(&p)))
-        .collect();
-    let nodes = w
-        .kube
-        .iter(Res::Nodes)
-        .map(|n| (n["metadata"]["name"].as_str().unwrap().to_string(), rv(n)))
-        .collect();
-    (pods, nodes)
 }
 
 /// Waits until both watchers have seen exactly what the store holds.
 async fn catch_up(sim: &SimHandle, pods: &Arc<Mutex<PodLog>>, nodes: &Arc<Mutex<NodeLog>>) {
-    let (want_pods, want_nodes) = store_view(sim);
+    let (want_pods, want_nodes) = common::myapp_and_node_versions(sim);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let ok = {
@@ -269,7 +200,7 @@ fn active_replicas(pods: &Arc<Mutex<PodLog>>) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn article_upgrade_rotates_nodes_without_losing_pods() {
     let sim = common::start_sim("article", true).await;
-    let client = kube_client(&sim).await;
+    let client = common::kube_client(&sim).await;
     let pods = Arc::new(Mutex::new(PodLog::default()));
     let nodes = Arc::new(Mutex::new(NodeLog::default()));
     let _pw = watch_pods(client.clone(), pods.clone());
@@ -287,19 +218,8 @@ async fn article_upgrade_rotates_nodes_without_losing_pods() {
         "10 myapp pods Ready before the upgrade"
     );
 
-    let eks = eks_client(&sim);
-    let out = eks
-        .update_cluster_version()
-        .name(&sim.cluster_name)
-        .version("1.31")
-        .send()
-        .await
-        .expect("UpdateClusterVersion");
-    let update_id = out
-        .update()
-        .and_then(|u| u.id())
-        .expect("update id")
-        .to_string();
+    let update_id = common::sdk_update_cluster_version(&sim, "1.31", false).await;
+    let eks = eks_client(&sim).await;
 
     // "No pod lost": at every virtual second (once the watchers have caught up), the ReplicaSet owns
     // 10 pods that are not terminating — every evicted pod already has its replacement — and no pod
@@ -391,42 +311,11 @@ async fn article_upgrade_rotates_nodes_without_losing_pods() {
     );
 }
 
-/// Writes a scenario next to the article's with one change, and returns its path.
-fn scenario_variant(
-    dir: &std::path::Path,
-    name: &str,
-    edit: impl Fn(&mut serde_yaml::Value),
-) -> String {
-    let base = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/crates/sim/scenarios/article.yaml"
-    ))
-    .expect("article scenario");
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(&base).expect("yaml");
-    doc["name"] = serde_yaml::Value::String(name.into());
-    edit(&mut doc);
-    let path = dir.join(format!("{name}.yaml"));
-    std::fs::write(&path, serde_yaml::to_string(&doc).unwrap()).unwrap();
-    path.display().to_string()
-}
-
 async fn blocked_rotation(scenario: String, expect_in_message: &str) {
     let sim = common::start_sim(&scenario, true).await;
-    let client = kube_client(&sim).await;
-    let old: Vec<String> = {
-        let w = lock(&sim.world);
-        w.kube
-            .iter(Res::Nodes)
-            .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
-            .collect()
-    };
-    let eks = eks_client(&sim);
-    eks.update_cluster_version()
-        .name(&sim.cluster_name)
-        .version("1.31")
-        .send()
-        .await
-        .expect("UpdateClusterVersion");
+    let client = common::kube_client(&sim).await;
+    let old = store_names(&sim, Res::Nodes, None);
+    common::sdk_update_cluster_version(&sim, "1.31", false).await;
     for _ in 0..60 {
         common::advance(&sim, 20);
     }
@@ -474,7 +363,7 @@ async fn blocked_rotation(scenario: String, expect_in_message: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn zero_node_budget_blocks_the_rotation() {
     let dir = tempfile::tempdir().unwrap();
-    let path = scenario_variant(dir.path(), "budget-zero", |doc| {
+    let path = common::scenario_variant(dir.path(), "budget-zero", |doc| {
         let pool: serde_yaml::Value = serde_yaml::from_str(
             r#"
 apiVersion: karpenter.sh/v1
@@ -503,7 +392,7 @@ spec:
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pdb_with_max_unavailable_zero_blocks_the_rotation() {
     let dir = tempfile::tempdir().unwrap();
-    let path = scenario_variant(dir.path(), "pdb-zero", |doc| {
+    let path = common::scenario_variant(dir.path(), "pdb-zero", |doc| {
         let manifests = doc["kubernetes"]["manifests"].as_sequence_mut().unwrap();
         for m in manifests.iter_mut() {
             if m["kind"] == serde_yaml::Value::String("PodDisruptionBudget".into()) {
@@ -519,25 +408,11 @@ async fn pdb_with_max_unavailable_zero_blocks_the_rotation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blocked_scenario_keeps_its_nodes_after_the_upgrade() {
     let sim = common::start_sim("blocked", true).await;
-    let client = kube_client(&sim).await;
-    let (old, from) = {
-        let w = lock(&sim.world);
-        let nodes: Vec<String> = w
-            .kube
-            .iter(Res::Nodes)
-            .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
-            .collect();
-        (nodes, w.kube_cluster().unwrap().version.clone())
-    };
+    let client = common::kube_client(&sim).await;
+    let old = store_names(&sim, Res::Nodes, None);
+    let from = lock(&sim.world).kube_cluster().unwrap().version.clone();
     let minor: u32 = from.split('.').nth(1).unwrap().parse().unwrap();
-    eks_client(&sim)
-        .update_cluster_version()
-        .name(&sim.cluster_name)
-        .version(format!("1.{}", minor + 1))
-        .force(true)
-        .send()
-        .await
-        .expect("UpdateClusterVersion");
+    common::sdk_update_cluster_version(&sim, &format!("1.{}", minor + 1), true).await;
     for _ in 0..60 {
         common::advance(&sim, 20);
     }
@@ -566,35 +441,13 @@ async fn blocked_scenario_keeps_its_nodes_after_the_upgrade() {
 
 /// Names of the nodes in the store, and which of them are Ready.
 fn nodes_ready(sim: &SimHandle) -> BTreeMap<String, bool> {
-    let w = lock(&sim.world);
-    w.kube
+    lock(&sim.world)
+        .kube
         .iter(Res::Nodes)
         .map(|n| {
-            let ready = n["status"]["conditions"].as_array().is_some_and(|cs| {
-                cs.iter()
-                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
-            });
-            (n["metadata"]["name"].as_str().unwrap().to_string(), ready)
+            let name = n["metadata"]["name"].as_str().unwrap().to_string();
+            (name, common::says_ready(n))
         })
-        .collect()
-}
-
-async fn kubectl_out(sim: &SimHandle, args: &[&str]) -> String {
-    let mut cmd = common::kubectl(sim);
-    cmd.args(args);
-    let (code, out, err) = common::run(cmd).await;
-    assert_eq!(code, 0, "kubectl {args:?} failed: {err}");
-    out
-}
-
-/// The columns of the row of `name` in a kubectl table.
-fn row(table: &str, name: &str) -> Vec<String> {
-    table
-        .lines()
-        .find(|l| l.split_whitespace().next() == Some(name))
-        .unwrap_or_else(|| panic!("no row {name} in\n{table}"))
-        .split_whitespace()
-        .map(str::to_string)
         .collect()
 }
 
@@ -602,48 +455,37 @@ fn row(table: &str, name: &str) -> Vec<String> {
 async fn kubectl_sees_leases_events_and_pool_status_through_the_rotation() {
     let sim = common::start_sim("article", true).await;
 
-    let pools = kubectl_out(&sim, &["get", "nodepools"]).await;
+    let pools = kubectl_ok(&sim, &["get", "nodepools"]).await;
     assert_eq!(
         row(&pools, "general-purpose")[1..4],
         ["default", "1", "True"],
         "NODECLASS NODES READY:\n{pools}"
     );
     assert_eq!(row(&pools, "system")[1..4], ["default", "0", "True"]);
-    let classes = kubectl_out(&sim, &["get", "nodeclasses"]).await;
+    let classes = kubectl_ok(&sim, &["get", "nodeclasses"]).await;
     assert_eq!(row(&classes, "default")[2], "True", "{classes}");
 
     let before: Vec<String> = nodes_ready(&sim).into_keys().collect();
     assert_eq!(before.len(), 1);
     let old = before[0].clone();
-    let d = kubectl_out(&sim, &["describe", "node", &old]).await;
+    let d = kubectl_ok(&sim, &["describe", "node", &old]).await;
     assert!(
         d.contains(&format!("HolderIdentity:  {old}")),
         "describe node shows the Lease:\n{d}"
     );
     assert!(!d.contains("Failed to get lease"));
 
-    eks_client(&sim)
-        .update_cluster_version()
-        .name(&sim.cluster_name)
-        .version("1.31")
-        .send()
-        .await
-        .expect("UpdateClusterVersion");
+    common::sdk_update_cluster_version(&sim, "1.31", false).await;
 
     // the replacement registers and turns Ready
-    let mut new = None;
-    for _ in 0..300 {
-        common::advance(&sim, 5);
-        if let Some((n, _)) = nodes_ready(&sim)
+    let new = common::advance_until(&sim, 5, 300, || {
+        nodes_ready(&sim)
             .into_iter()
             .find(|(n, ready)| *n != old && *ready)
-        {
-            new = Some(n);
-            break;
-        }
-    }
+            .map(|(n, _)| n)
+    });
     let new = new.expect("a replacement node turned Ready");
-    let d = kubectl_out(&sim, &["describe", "node", &new]).await;
+    let d = kubectl_ok(&sim, &["describe", "node", &new]).await;
     assert!(d.contains(&format!("HolderIdentity:  {new}")), "{d}");
     let events = d.split("Events:").nth(1).expect("an Events section");
     for (reason, from) in [
@@ -665,28 +507,23 @@ async fn kubectl_sees_leases_events_and_pool_status_through_the_rotation() {
             "{reason} from {from} missing in\n{events}"
         );
     }
-    let leases = kubectl_out(&sim, &["get", "leases", "-n", "kube-node-lease"]).await;
+    let leases = kubectl_ok(&sim, &["get", "leases", "-n", "kube-node-lease"]).await;
     assert_eq!(row(&leases, &new)[1], new, "HOLDER column:\n{leases}");
 
     // the old node leaves with its Lease
-    let mut gone = false;
-    for _ in 0..600 {
-        common::advance(&sim, 5);
-        if !nodes_ready(&sim).contains_key(&old) {
-            gone = true;
-            break;
-        }
-    }
-    assert!(gone, "the old node was removed");
+    let gone = common::advance_until(&sim, 5, 600, || {
+        (!nodes_ready(&sim).contains_key(&old)).then_some(())
+    });
+    assert!(gone.is_some(), "the old node was removed");
     common::advance(&sim, 1);
-    let leases = kubectl_out(
+    let leases = kubectl_ok(
         &sim,
         &["get", "leases", "-n", "kube-node-lease", "-o", "name"],
     )
     .await;
     assert!(!leases.contains(&old), "{leases}");
     assert!(leases.contains(&new), "{leases}");
-    let pools = kubectl_out(&sim, &["get", "nodepools"]).await;
+    let pools = kubectl_ok(&sim, &["get", "nodepools"]).await;
     let n = nodes_ready(&sim).len().to_string();
     assert_eq!(row(&pools, "general-purpose")[2], n, "{pools}");
 }

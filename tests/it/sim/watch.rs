@@ -3,63 +3,56 @@
 //! filtered watches resumed from a resourceVersion, lagging watchers terminated, compaction, and
 //! EKS tokens that expire. Judged by raw HTTP, kube-rs's own watcher and the real `kubectl get -w`.
 
-use crate::common;
+use crate::common::{
+    self, events, initial_list, kubectl, kubectl_ok as ok, next_applied,
+    start_article_manual as manual_sim_with, Streaming,
+};
 
 use std::time::{Duration, Instant};
 
-use common::{events, http_async, Streaming};
 use eksauto_sim::store::Res;
-use eksauto_sim::{ClockMode, SimHandle, SimOptions};
+use eksauto_sim::world::lock;
+use eksauto_sim::{SimHandle, SimOptions};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::Api;
 use kube::runtime::watcher;
 use serde_json::json;
 
+/// A GET answered as far as it arrived (status, body, whether the server ended it) and how long
+/// it took.
 async fn get(url: String, timeout: Duration) -> (u16, String, bool, Duration) {
     let started = Instant::now();
-    let (code, body, complete) =
-        tokio::task::spawn_blocking(move || common::http_stream("GET", &url, &[], "", timeout))
-            .await
-            .unwrap();
-    (code, body, complete, started.elapsed())
+    let a = common::http("GET", &url, &[], "", timeout).await;
+    (a.code, a.body, a.complete, started.elapsed())
 }
 
-fn kubectl(sim: &SimHandle, a: &[&str]) -> std::process::Command {
-    let mut cmd = common::kubectl(sim);
-    cmd.args(a);
-    cmd
+/// A 5-second watch of the nodes that asks for bookmarks.
+async fn five_second_node_watch(sim: &SimHandle) -> (u16, String, bool, Duration) {
+    let url = format!(
+        "{}/api/v1/nodes?watch=1&allowWatchBookmarks=true&timeoutSeconds=5",
+        sim.kube_url
+    );
+    get(url, Duration::from_secs(20)).await
 }
 
-async fn ok(sim: &SimHandle, a: &[&str]) -> String {
-    let (code, out, err) = common::run(kubectl(sim, a)).await;
-    assert_eq!(code, 0, "kubectl {a:?} failed: {err}\n{out}");
-    out
-}
-
-async fn manual_sim_with(opts: SimOptions) -> SimHandle {
-    common::start_sim_with(SimOptions {
-        scenario: Some("article".into()),
-        clock: ClockMode::Manual,
-        ..opts
-    })
-    .await
+/// How many bookmarks a watch body holds.
+fn bookmarks(body: &str) -> usize {
+    events(body)
+        .iter()
+        .filter(|e| e["type"] == "BOOKMARK")
+        .count()
 }
 
 fn pod_names(sim: &SimHandle) -> Vec<String> {
-    let w = sim.world.lock().unwrap();
-    w.kube
-        .list(Res::Pods, Some("default"))
-        .iter()
-        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
-        .collect()
+    common::store_names(sim, Res::Pods, Some("default"))
 }
 
 /// Changes a pod's label `key` directly in the store (a write the API would make), `n` times
 /// over the pods in turn.
 fn churn(sim: &SimHandle, key: &str, n: usize) {
     let names = pod_names(sim);
-    let mut w = sim.world.lock().unwrap();
+    let mut w = lock(&sim.world);
     for i in 0..n {
         let name = &names[i % names.len()];
         w.kube.update(Res::Pods, "default", name, |v| {
@@ -76,22 +69,11 @@ fn count_ops(log: &[serde_json::Value], op: &str) -> usize {
 async fn bookmarks_come_about_once_a_minute_and_just_before_the_timeout() {
     let sim = common::start_sim("article", true).await;
     // a 5 s watch: no bookmark in the first minute but the one 2 s before the timeout
-    let (code, body, complete, took) = get(
-        format!(
-            "{}/api/v1/nodes?watch=1&allowWatchBookmarks=true&timeoutSeconds=5",
-            sim.kube_url
-        ),
-        Duration::from_secs(20),
-    )
-    .await;
+    let (code, body, complete, took) = five_second_node_watch(&sim).await;
     assert_eq!(code, 200);
     assert!(complete, "the stream ends cleanly at its timeout");
     assert!(took >= Duration::from_secs(4), "{took:?}");
-    let bookmarks = events(&body)
-        .into_iter()
-        .filter(|e| e["type"] == "BOOKMARK")
-        .count();
-    assert_eq!(bookmarks, 1, "{body}");
+    assert_eq!(bookmarks(&body), 1, "{body}");
 
     // the interval is a setting: every second
     let fast = manual_sim_with(SimOptions {
@@ -99,19 +81,8 @@ async fn bookmarks_come_about_once_a_minute_and_just_before_the_timeout() {
         ..Default::default()
     })
     .await;
-    let (_, body, _, _) = get(
-        format!(
-            "{}/api/v1/nodes?watch=1&allowWatchBookmarks=true&timeoutSeconds=5",
-            fast.kube_url
-        ),
-        Duration::from_secs(20),
-    )
-    .await;
-    let bookmarks = events(&body)
-        .into_iter()
-        .filter(|e| e["type"] == "BOOKMARK")
-        .count();
-    assert!(bookmarks >= 3, "{body}");
+    let (_, body, _, _) = five_second_node_watch(&fast).await;
+    assert!(bookmarks(&body) >= 3, "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -141,52 +112,28 @@ async fn watches_without_a_timeout_end_after_the_servers_default() {
 
     // kube-rs asking for the server's default (timeout 0) re-watches from where it was, without
     // listing again, and misses nothing
-    http_async(
-        "DELETE",
-        format!("{}/_sim/requests", sim.aws_url),
-        Vec::new(),
-        String::new(),
-        Duration::from_secs(5),
-    )
-    .await;
-    let client = common::kube_client_from(&sim.kubeconfig).await;
+    common::clear_request_log(&sim).await;
+    let client = common::kube_client(&sim).await;
     let pods: Api<Pod> = Api::default_namespaced(client);
     let mut stream = watcher(pods, watcher::Config::default().timeout(0)).boxed();
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), stream.next())
-            .await
-            .unwrap()
-        {
-            Some(Ok(watcher::Event::InitDone)) => break,
-            Some(Ok(_)) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
+    initial_list(&mut stream, Duration::from_secs(10)).await;
     let name = pod_names(&sim)[0].clone();
     let started = Instant::now();
     let mut seen = Vec::new();
     for round in 0..5 {
         tokio::time::sleep(Duration::from_millis(1200)).await;
         {
-            let mut w = sim.world.lock().unwrap();
+            let mut w = lock(&sim.world);
             w.kube.update(Res::Pods, "default", &name, |v| {
                 v["metadata"]["labels"]["round"] = json!(round.to_string())
             });
         }
         loop {
-            match tokio::time::timeout(Duration::from_secs(10), stream.next())
-                .await
-                .expect("the watcher keeps delivering")
-            {
-                Some(Ok(watcher::Event::Apply(p))) => {
-                    let r = p.metadata.labels.unwrap_or_default().get("round").cloned();
-                    if r == Some(round.to_string()) {
-                        seen.push(round);
-                        break;
-                    }
-                }
-                Some(Ok(_)) => {}
-                other => panic!("unexpected {other:?}"),
+            let p = next_applied(&mut stream, Duration::from_secs(10)).await;
+            let r = p.metadata.labels.unwrap_or_default().get("round").cloned();
+            if r == Some(round.to_string()) {
+                seen.push(round);
+                break;
             }
         }
     }
@@ -198,7 +145,7 @@ async fn watches_without_a_timeout_end_after_the_servers_default() {
 
     // kubectl get -w sends no timeoutSeconds: it ends when the server ends the watch, exit 0,
     // as it does against a real API server after 30–60 minutes
-    let mut watch = Streaming::spawn(kubectl(&sim, &["get", "pods", "--watch"]));
+    let mut watch = Streaming::spawn(kubectl(&sim, ["get", "pods", "--watch"]));
     watch
         .wait_for("the initial list", Duration::from_secs(20), |l| {
             l.starts_with("myapp-")
@@ -210,18 +157,13 @@ async fn watches_without_a_timeout_end_after_the_servers_default() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filtered_watches_resumed_from_a_version_see_objects_leave_and_enter() {
     let sim = common::start_sim("article", true).await;
-    let (_, list) = common::http_async(
+    let (_, list) = common::kube_json(
+        &sim,
         "GET",
-        format!(
-            "{}/api/v1/namespaces/default/pods?labelSelector=app%3Dmyapp",
-            sim.kube_url
-        ),
-        Vec::new(),
-        String::new(),
-        Duration::from_secs(10),
+        "/api/v1/namespaces/default/pods?labelSelector=app%3Dmyapp",
+        "",
     )
     .await;
-    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
     let rv = list["metadata"]["resourceVersion"]
         .as_str()
         .unwrap()
@@ -278,7 +220,7 @@ async fn filtered_watches_resumed_from_a_version_see_objects_leave_and_enter() {
     // the same through kubectl: a label-selected watch from the list's version
     let watch = Streaming::spawn(kubectl(
         &sim,
-        &[
+        [
             "get",
             "pods",
             "-l",
@@ -301,54 +243,42 @@ async fn filtered_watches_resumed_from_a_version_see_objects_leave_and_enter() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lagging_watcher_is_terminated_and_kube_rs_carries_on() {
-    use std::io::{Read, Write};
     let sim = common::start_sim("article", true).await;
     // a client that stops reading falls behind the event stream
-    let host = sim.kube_url.strip_prefix("http://").unwrap().to_string();
-    let mut s = std::net::TcpStream::connect(&host).unwrap();
-    write!(
-        s,
-        "GET /api/v1/namespaces/default/pods?watch=1&timeoutSeconds=120 HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    let s = common::send(
+        "GET",
+        &format!(
+            "{}/api/v1/namespaces/default/pods?watch=1&timeoutSeconds=120",
+            sim.kube_url
+        ),
+        &[],
+        "",
+    );
     tokio::time::sleep(Duration::from_millis(500)).await;
     churn(&sim, "lag", 50_000);
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let raw = tokio::task::spawn_blocking(move || {
-        let mut raw = Vec::new();
-        let _ = s.read_to_end(&mut raw);
-        String::from_utf8_lossy(&raw).into_owned()
-    })
-    .await
-    .unwrap();
+    let answer =
+        tokio::task::spawn_blocking(move || common::read_answer(s, Duration::from_secs(30)))
+            .await
+            .unwrap();
     assert!(
-        raw.ends_with("0\r\n\r\n"),
+        answer.chunked && answer.complete,
         "the server ends the stream (not the 120 s timeout)"
     );
     assert!(
-        !raw.contains("\"type\":\"ERROR\""),
+        !answer.body.contains("\"type\":\"ERROR\""),
         "a lagging watcher is closed, not sent an error"
     );
 
     // kube-rs's watcher falls behind too, and recovers on its own
-    let client = common::kube_client_from(&sim.kubeconfig).await;
+    let client = common::kube_client(&sim).await;
     let pods: Api<Pod> = Api::default_namespaced(client);
     let mut stream = watcher(pods, watcher::Config::default()).boxed();
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), stream.next())
-            .await
-            .unwrap()
-        {
-            Some(Ok(watcher::Event::InitDone)) => break,
-            Some(Ok(_)) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
+    initial_list(&mut stream, Duration::from_secs(10)).await;
     churn(&sim, "lag2", 50_000);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let name = pod_names(&sim)[0].clone();
     {
-        let mut w = sim.world.lock().unwrap();
+        let mut w = lock(&sim.world);
         w.kube.update(Res::Pods, "default", &name, |v| {
             v["metadata"]["labels"]["final"] = json!("yes")
         });
@@ -375,7 +305,7 @@ async fn a_lagging_watcher_is_terminated_and_kube_rs_carries_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_watch_carries_on_across_a_compaction() {
     let sim = common::start_sim("article", true).await;
-    let watch = Streaming::spawn(kubectl(&sim, &["get", "pods", "--watch"]));
+    let watch = Streaming::spawn(kubectl(&sim, ["get", "pods", "--watch"]));
     watch
         .wait_for("the initial list", Duration::from_secs(20), |l| {
             l.starts_with("myapp-")
@@ -395,9 +325,11 @@ async fn kubectl_watch_carries_on_across_a_compaction() {
 
 /// `aws eks get-token` against the emulator: the token it prints (signed locally).
 async fn get_token(sim: &SimHandle) -> String {
-    let mut cmd = common::aws(sim);
-    cmd.args(["eks", "get-token", "--cluster-name", &sim.cluster_name]);
-    let (code, out, err) = common::run(cmd).await;
+    let (code, out, err) = common::run(common::aws(
+        sim,
+        ["eks", "get-token", "--cluster-name", &sim.cluster_name],
+    ))
+    .await;
     assert_eq!(code, 0, "{err}");
     let cred: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(cred["kind"], "ExecCredential");
@@ -405,18 +337,15 @@ async fn get_token(sim: &SimHandle) -> String {
 }
 
 async fn with_token(sim: &SimHandle, token: Option<&str>) -> u16 {
-    let headers = token
-        .map(|t| vec![("Authorization".to_string(), format!("Bearer {t}"))])
-        .unwrap_or_default();
-    http_async(
-        "GET",
-        format!("{}/api/v1/namespaces/default/pods", sim.kube_url),
-        headers,
-        String::new(),
-        Duration::from_secs(10),
-    )
-    .await
-    .0
+    let bearer = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = bearer
+        .iter()
+        .map(|b| ("Authorization", b.as_str()))
+        .collect();
+    let url = format!("{}/api/v1/namespaces/default/pods", sim.kube_url);
+    common::http("GET", &url, &headers, "", Duration::from_secs(10))
+        .await
+        .code
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -434,16 +363,18 @@ async fn watchers_carry_on_across_an_expired_token() {
     );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kubeconfig");
-    let mut cmd = common::aws(&sim);
-    cmd.args([
-        "eks",
-        "update-kubeconfig",
-        "--name",
-        &sim.cluster_name,
-        "--kubeconfig",
-        path.to_str().unwrap(),
-    ]);
-    let (code, _, err) = common::run(cmd).await;
+    let (code, _, err) = common::run(common::aws(
+        &sim,
+        [
+            "eks",
+            "update-kubeconfig",
+            "--name",
+            &sim.cluster_name,
+            "--kubeconfig",
+            path.to_str().unwrap(),
+        ],
+    ))
+    .await;
     assert_eq!(code, 0, "{err}");
     let written = std::fs::read_to_string(&path).unwrap();
     for want in [
@@ -464,29 +395,12 @@ async fn watchers_carry_on_across_an_expired_token() {
 
     // kube-rs (exec plugin from the update-kubeconfig file; the plugin gets the emulator's AWS
     // settings the way a shell would give them) and kubectl get -w, both watching
-    let mut kc: serde_yaml::Value = serde_yaml::from_str(&written).unwrap();
-    let env: Vec<serde_yaml::Value> = sim
-        .env()
-        .into_iter()
-        .filter(|(k, _)| k.starts_with("AWS_"))
-        .map(|(k, v)| serde_yaml::to_value(json!({"name": k, "value": v})).unwrap())
-        .collect();
-    kc["users"][0]["user"]["exec"]["env"] = serde_yaml::Value::Sequence(env);
     let rs_path = dir.path().join("kubeconfig-kube-rs");
-    std::fs::write(&rs_path, serde_yaml::to_string(&kc).unwrap()).unwrap();
+    common::with_exec_env(&sim, &path, &rs_path);
     let client = common::kube_client_from(&rs_path).await;
     let pods: Api<Pod> = Api::default_namespaced(client);
     let mut stream = watcher(pods, watcher::Config::default()).boxed();
-    loop {
-        match tokio::time::timeout(Duration::from_secs(20), stream.next())
-            .await
-            .unwrap()
-        {
-            Some(Ok(watcher::Event::InitDone)) => break,
-            Some(Ok(_)) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
+    initial_list(&mut stream, Duration::from_secs(20)).await;
     // polling on lets the watcher start its watch (it lists first, then watches)
     assert!(
         tokio::time::timeout(Duration::from_millis(1500), stream.next())
@@ -495,7 +409,7 @@ async fn watchers_carry_on_across_an_expired_token() {
         "nothing happens yet"
     );
     let kubeconfig_arg = format!("--kubeconfig={}", path.display());
-    let watch = Streaming::spawn(kubectl(&sim, &[&kubeconfig_arg, "get", "pods", "--watch"]));
+    let watch = Streaming::spawn(kubectl(&sim, [&kubeconfig_arg, "get", "pods", "--watch"]));
     watch
         .wait_for("the initial list", Duration::from_secs(30), |l| {
             l.starts_with("myapp-")
@@ -518,18 +432,11 @@ async fn watchers_carry_on_across_an_expired_token() {
             l.starts_with("after-expiry ")
         })
         .await;
+    // the kube-rs watcher keeps delivering, up to the new pod
     loop {
-        match tokio::time::timeout(Duration::from_secs(20), stream.next())
-            .await
-            .expect("the kube-rs watcher keeps delivering")
-        {
-            Some(Ok(watcher::Event::Apply(p)))
-                if p.metadata.name.as_deref() == Some("after-expiry") =>
-            {
-                break
-            }
-            Some(Ok(_)) => {}
-            other => panic!("unexpected {other:?}"),
+        let p = next_applied(&mut stream, Duration::from_secs(20)).await;
+        if p.metadata.name.as_deref() == Some("after-expiry") {
+            break;
         }
     }
 }

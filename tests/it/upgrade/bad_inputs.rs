@@ -5,69 +5,19 @@
 //! exit code and one `error:` line naming what was wrong, and the emulator's request log shows no
 //! mutating call.
 
-use crate::common;
+use crate::common::{self, Refusal};
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use eksauto_sim::SimHandle;
 
-struct Case {
-    args: Vec<String>,
-    code: i32,
-    /// What the one stderr line must contain (the `error:` line, or the note for exit 0).
-    says: Vec<&'static str>,
-    /// The plan may be printed before the refusal.
-    stdout_allowed: bool,
+fn case(args: &[&str], code: i32, says: &[&str]) -> Refusal {
+    Refusal::new(args, code, says)
 }
 
-fn case(args: &[&str], code: i32, says: &[&'static str]) -> Case {
-    Case {
-        args: args.iter().map(|s| s.to_string()).collect(),
-        code,
-        says: says.to_vec(),
-        stdout_allowed: false,
-    }
-}
-
-/// Runs every case against `sim`; the problems found, one line each.
-async fn check(sim: &SimHandle, cases: Vec<Case>) -> Vec<String> {
-    let mut failures = Vec::new();
-    for c in cases {
-        let mut cmd = common::eksauto(sim);
-        cmd.arg("upgrade").args(&c.args);
-        let started = Instant::now();
-        let (code, out, err) = common::run(cmd).await;
-        // clap adds its "For more information, try '--help'." hint under its errors.
-        let lines: Vec<&str> = err
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with("For more information"))
-            .collect();
-        let mut problems = Vec::new();
-        if code != c.code {
-            problems.push(format!("exit {code}, not {}", c.code));
-        }
-        if lines.len() != 1 {
-            problems.push(format!("{} stderr lines, not 1", lines.len()));
-        }
-        if c.code != 0 && !lines.first().is_some_and(|l| l.starts_with("error: ")) {
-            problems.push("no error: line".into());
-        }
-        for s in &c.says {
-            if !lines.first().is_some_and(|l| l.contains(s)) {
-                problems.push(format!("does not say {s:?}"));
-            }
-        }
-        if !c.stdout_allowed && !out.is_empty() {
-            problems.push("prints on stdout".into());
-        }
-        if started.elapsed() > Duration::from_secs(20) {
-            problems.push(format!("took {:?}", started.elapsed()));
-        }
-        if !problems.is_empty() {
-            failures.push(format!("{:?}: {}\n{err}{out}", c.args, problems.join("; ")));
-        }
-    }
-    failures
+/// Runs `eksauto upgrade ARGS` for every case against `sim`; the problems found, one line each.
+async fn check(sim: &SimHandle, cases: Vec<Refusal>) -> Vec<String> {
+    common::refusal_problems(sim, &["upgrade"], cases, Duration::from_secs(20)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,10 +25,9 @@ async fn bad_targets_and_flags_are_refused_before_anything_changes() {
     let sim = common::start_sim("article", true).await;
     let dir = tempfile::tempdir().unwrap();
     // A kubeconfig whose context is not named by the cluster ARN, so --cluster decides.
-    let plain = dir.path().join("kubeconfig");
-    let kc = std::fs::read_to_string(&sim.kubeconfig).unwrap();
-    std::fs::write(&plain, kc.replace(&sim.cluster_arn, "dev")).unwrap();
-    let plain = plain.display().to_string();
+    let plain = common::plain_kubeconfig(&sim, dir.path())
+        .display()
+        .to_string();
 
     let mut no_tty = case(
         &["--to", "1.31"],
@@ -211,9 +160,8 @@ async fn version_errors_read_as_sentences() {
         ("1.29", "downgrade a cluster Choose"),
         ("2.0", "skips 69 minor"),
     ] {
-        let mut cmd = common::eksauto(&sim);
-        cmd.args(["upgrade", "--yes", "--to", to]);
-        let (code, _, err) = common::run(cmd).await;
+        let (code, _, err) =
+            common::run(common::eksauto(&sim, ["upgrade", "--yes", "--to", to])).await;
         if code != 2 || err.contains(bad) {
             failures.push(format!("--to {to}: exit {code}: {err}"));
         }

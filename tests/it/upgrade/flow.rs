@@ -10,20 +10,19 @@
 //! Tests that go through the control plane run the clock 60 times as fast as real time (the
 //! command polls DescribeUpdate every 5 real seconds); the PDB test uses the manual clock.
 
-use crate::common;
+use crate::common::{self, Streaming};
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::Streaming;
 use eksauto_sim::SimHandle;
 use serde_json::{json, Value};
 
 const SPEED: f64 = 60.0;
 
 fn upgrade(sim: &SimHandle, args: &[&str]) -> Command {
-    let mut cmd = common::eksauto(sim);
-    cmd.arg("upgrade").args(args);
+    let mut cmd = common::eksauto(sim, ["upgrade"]);
+    cmd.args(args);
     cmd
 }
 
@@ -58,24 +57,29 @@ fn read_json(path: &std::path::Path) -> Value {
 
 /// The control plane's version, as the real aws CLI reads it.
 async fn cluster_version(sim: &SimHandle) -> String {
-    let mut cmd = common::aws(sim);
-    cmd.args(["eks", "describe-cluster", "--name", &sim.cluster_name])
-        .args(["--query", "cluster.version", "--output", "text"]);
-    let (code, out, err) = common::run(cmd).await;
-    assert_eq!(code, 0, "{err}");
-    out.trim().to_string()
+    let cmd = common::aws(
+        sim,
+        [
+            "eks",
+            "describe-cluster",
+            "--name",
+            &sim.cluster_name,
+            "--query",
+            "cluster.version",
+            "--output",
+            "text",
+        ],
+    );
+    common::run_ok(cmd).await.trim().to_string()
 }
 
 /// Waits (real time) until the request log holds `n` UpdateClusterVersion calls.
 async fn wait_for_update_calls(sim: &SimHandle, n: usize) {
-    let started = Instant::now();
-    while common::requests_named(sim, "UpdateClusterVersion").await < n {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no UpdateClusterVersion within 60 s"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let within = Duration::from_secs(60);
+    assert!(
+        common::wait_for_requests(sim, "UpdateClusterVersion", n, within).await,
+        "no UpdateClusterVersion within 60 s"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -196,12 +200,7 @@ async fn a_failed_control_plane_update_exits_1_with_eks_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rerun_attaches_to_the_update_the_aws_cli_started_without_asking() {
     let sim = common::start_sim_fast("article", SPEED).await;
-    let mut cli = common::aws(&sim);
-    cli.args(["eks", "update-cluster-version", "--name", &sim.cluster_name])
-        .args(["--kubernetes-version", "1.31"]);
-    let (code, out, err) = common::run(cli).await;
-    assert_eq!(code, 0, "{err}");
-    let started: Value = serde_json::from_str(&out).unwrap();
+    let started = common::cli_update_cluster_version(&sim, "1.31", false).await;
     let id = started["update"]["id"].as_str().unwrap().to_string();
     assert_eq!(
         common::mutating_operations(&sim).await,
@@ -355,15 +354,8 @@ async fn an_enforced_error_insight_is_refused_once_and_explained() {
         ["UpdateClusterVersion"],
         "one attempt, no retry"
     );
-    let mut list = common::aws(&sim);
-    list.args(["eks", "list-updates", "--name", "stuck-cluster"]);
-    let (code, listed, lerr) = common::run(list).await;
-    assert_eq!(code, 0, "{lerr}");
-    assert_eq!(
-        serde_json::from_str::<Value>(&listed).unwrap()["updateIds"],
-        json!([]),
-        "no update was started"
-    );
+    let listed = common::aws_json(&sim, &["eks", "list-updates", "--name", "stuck-cluster"]).await;
+    assert_eq!(listed["updateIds"], json!([]), "no update was started");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -427,13 +419,7 @@ async fn a_blocked_rotation_is_explained_by_name_and_times_out_with_3() {
         .find(|l| l.contains(" rotation 1.32 stalled "))
         .unwrap_or_else(|| panic!("no stall explanation:\n{out}"));
     let why = stalled.split(" — why: ").nth(1).expect("a why");
-    for needle in [
-        "PDB default/payments allows 0 disruptions (3 healthy, 3 required)",
-        "NodePool general-purpose: budget nodes \"0\" for Drifted holds back 2 node(s)",
-        "pod jobs/batch-runner-",
-        "karpenter.sh/do-not-disrupt",
-        "terminationGracePeriod 24h",
-    ] {
+    for needle in common::BLOCKED_STALL_REASONS {
         assert!(why.contains(needle), "{needle:?} missing in:\n{stalled}");
     }
     let rotation: Vec<&str> = out
@@ -470,41 +456,10 @@ async fn a_blocked_rotation_is_explained_by_name_and_times_out_with_3() {
     );
 }
 
-/// myapp pods that are Ready and not being deleted, as kubectl sees them.
-async fn ready_myapp_pods(sim: &SimHandle) -> Vec<String> {
-    let mut cmd = common::kubectl(sim);
-    cmd.args(["get", "pods", "-l", "app=myapp", "-o", "json"]);
-    let (code, out, err) = common::run(cmd).await;
-    assert_eq!(code, 0, "{err}");
-    let list: Value = serde_json::from_str(&out).unwrap();
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
-        .filter(|p| {
-            p["status"]["conditions"].as_array().is_some_and(|cs| {
-                cs.iter()
-                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
-            })
-        })
-        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
-        .collect()
-}
-
-/// `kubectl get … -o jsonpath=…`.
-async fn kubectl_get(sim: &SimHandle, args: &[&str]) -> String {
-    let mut cmd = common::kubectl(sim);
-    cmd.arg("get").args(args);
-    let (code, out, err) = common::run(cmd).await;
-    assert_eq!(code, 0, "{err}");
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pods_deleted_behind_the_pdbs_back_during_the_rotation_exit_1() {
     let sim = common::start_sim("article", true).await;
-    let old = kubectl_get(&sim, &["nodes", "-o", "jsonpath={.items[0].metadata.name}"]).await;
+    let old = common::first_node(&sim).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.json");
     let mut cmd = upgrade(&sim, &["--to", "1.31", "--yes", "--report"]);
@@ -519,22 +474,19 @@ async fn pods_deleted_behind_the_pdbs_back_during_the_rotation_exit_1() {
         })
         .await;
     let mut seen = vec![first];
-    let taints = kubectl_get(
+    let taints = common::kubectl_ok(
         &sim,
-        &["node", &old, "-o", "jsonpath={.spec.taints[*].key}"],
+        &["get", "node", &old, "-o", "jsonpath={.spec.taints[*].key}"],
     )
     .await;
     assert!(taints.contains("karpenter.sh/disrupted"), "{old}: {taints}");
 
     // The clock stands still: these are Ready right now.
-    let ready = ready_myapp_pods(&sim).await;
+    let ready = common::ready_myapp_pods(&sim).await;
     assert!(ready.len() >= 3, "{ready:?}");
-    let mut delete = common::kubectl(&sim);
-    delete
-        .args(["delete", "pod", "--wait=false"])
-        .args(&ready[..3]);
-    let (code, deleted, derr) = common::run(delete).await;
-    assert_eq!(code, 0, "{derr}");
+    let mut delete = common::kubectl(&sim, ["delete", "pod", "--wait=false"]);
+    delete.args(&ready[..3]);
+    let deleted = common::run_ok(delete).await;
     assert_eq!(deleted.matches("deleted").count(), 3, "{deleted}");
     let healthy_after = ready.len() - 3;
 
@@ -647,7 +599,7 @@ async fn no_rotation_stops_after_the_control_plane_and_a_rerun_follows_the_rotat
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rotation_is_printed_from_its_first_move() {
     let sim = common::start_sim_fast("article", SPEED).await;
-    let old = kubectl_get(&sim, &["nodes", "-o", "jsonpath={.items[0].metadata.name}"]).await;
+    let old = common::first_node(&sim).await;
     let (code, out, err) =
         common::run(upgrade(&sim, &["--to", "1.31", "--yes", "-o", "json"])).await;
     assert_eq!(code, 0, "{out}\n{err}");

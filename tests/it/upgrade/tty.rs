@@ -7,7 +7,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::tmux::Tmux;
+use common::Tmux;
 use eksauto_sim::SimHandle;
 
 const PROMPT: &str = "Upgrade interesting-funk-otter to 1.31? [y/N]";
@@ -36,29 +36,13 @@ async fn answer(tmux: &Tmux, sim: &SimHandle, key: &str) {
     tmux.send_keys(key).await;
 }
 
-/// The screen once the shell printed `EXIT=`, and the code.
-async fn exit(tmux: &Tmux, within: Duration) -> (String, String) {
-    let s = tmux
-        .wait_screen("EXIT=", within, |s| {
-            s.lines().any(|l| l.starts_with("EXIT="))
-        })
-        .await;
-    let code = s
-        .lines()
-        .find_map(|l| l.strip_prefix("EXIT="))
-        .unwrap()
-        .trim()
-        .to_string();
-    (s, code)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn n_cancels_without_a_change_and_y_upgrades_once() {
     let sim = common::start_sim_fast("article", 60.0).await;
 
     let no = start(&sim, "--to 1.31 --no-rotation");
     answer(&no, &sim, "n").await;
-    let (screen, code) = exit(&no, Duration::from_secs(30)).await;
+    let (screen, code) = no.wait_exit(Duration::from_secs(30)).await;
     assert_eq!(code, "1", "{screen}");
     assert!(
         screen.contains("Upgrade cancelled: nothing was changed."),
@@ -72,7 +56,7 @@ async fn n_cancels_without_a_change_and_y_upgrades_once() {
 
     let yes = start(&sim, "--to 1.31 --no-rotation");
     answer(&yes, &sim, "y").await;
-    let (screen, code) = exit(&yes, Duration::from_secs(90)).await;
+    let (screen, code) = yes.wait_exit(Duration::from_secs(90)).await;
     assert_eq!(code, "0", "{screen}");
     assert!(!screen.contains("Upgrade cancelled"), "{screen}");
     assert!(screen.contains("Control plane now runs 1.31."), "{screen}");

@@ -4,22 +4,12 @@
 //! NodePool's consolidateAfter. Both must tell the same story: the same node joined, the same node
 //! removed, and nothing else.
 
-use crate::common;
+use crate::common::{self, kubectl_ok as kubectl, virtual_now, Streaming};
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::Streaming;
-use eksauto_sim::world::lock;
 use eksauto_sim::SimHandle;
-
-async fn kubectl(sim: &SimHandle, args: &[&str]) -> String {
-    let mut cmd = common::kubectl(sim);
-    cmd.args(args);
-    let (code, out, err) = common::run(cmd).await;
-    assert_eq!(code, 0, "kubectl {args:?} failed:\n{out}\n{err}");
-    out
-}
 
 /// Both watchers' lines so far.
 #[derive(Default)]
@@ -66,8 +56,9 @@ impl Seen {
     }
 }
 
-/// Moves the manual clock a second at a time until `done` holds (panics after `max` seconds).
-async fn advance_until(
+/// Moves the manual clock a second at a time, gathering both watchers' lines, until `done` holds
+/// (panics after `max` virtual seconds).
+async fn drive_both_until(
     sim: &SimHandle,
     k: &Streaming,
     e: &Streaming,
@@ -98,37 +89,28 @@ async fn advance_until(
     );
 }
 
-fn virtual_now(sim: &SimHandle) -> jiff::Timestamp {
-    lock(&sim.world).now
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
     let sim = common::start_sim("article", true).await;
     let first = kubectl(&sim, &["get", "nodes", "-o", "name"]).await;
     let first = first.trim().trim_start_matches("node/").to_string();
 
-    let mut k = common::kubectl(&sim);
-    k.args(["get", "nodes", "--watch", "--output-watch-events"]);
-    let k = Streaming::spawn(k);
+    let k = Streaming::spawn(common::kubectl(
+        &sim,
+        ["get", "nodes", "--watch", "--output-watch-events"],
+    ));
     let line = k
         .wait_for("the existing node", Duration::from_secs(30), |l| {
             l.starts_with("ADDED")
         })
         .await;
     assert!(line.contains(&first), "{line}");
-    let mut e = common::eksauto(&sim);
-    e.args(["watch", "nodes"]);
-    let e = Streaming::spawn(e);
+    let e = Streaming::spawn(common::eksauto(&sim, ["watch", "nodes"]));
     // eksauto prints nothing for the initial list: wait until it watches the nodes too
-    let started = std::time::Instant::now();
-    while common::requests_named(&sim, "watch nodes").await < 2 {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "eksauto never watched the nodes"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    assert!(
+        common::wait_for_requests(&sim, "watch nodes", 2, Duration::from_secs(30)).await,
+        "eksauto never watched the nodes"
+    );
     let mut seen = Seen {
         kubectl: vec![line],
         ..Seen::default()
@@ -150,7 +132,7 @@ async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
         ],
     )
     .await;
-    advance_until(&sim, &k, &e, &mut seen, 300, "the new node", |s| {
+    drive_both_until(&sim, &k, &e, &mut seen, 300, "the new node", |s| {
         !s.eksauto_names("joined").is_empty() && s.kubectl_names("ADDED").len() == 2
     })
     .await;
@@ -187,7 +169,7 @@ async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
     .await;
     let deleted_at = virtual_now(&sim);
     let deleted_wall = std::time::Instant::now();
-    advance_until(&sim, &k, &e, &mut seen, 600, "the node's removal", |s| {
+    drive_both_until(&sim, &k, &e, &mut seen, 600, "the node's removal", |s| {
         !s.eksauto_names("removed").is_empty() && !s.kubectl_names("DELETED").is_empty()
     })
     .await;

@@ -4,7 +4,7 @@
 //! exec plugin runs again). The article's upgrade runs meanwhile; at the end the live state must
 //! hold exactly what the emulator holds.
 
-use crate::common;
+use crate::common::{self, node_ready, pod_ready};
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, ListParams};
-use serde_json::json;
 use tokio::sync::mpsc;
 
 use eksauto::cli::GlobalArgs;
@@ -21,23 +20,7 @@ use eksauto::connect;
 use eksauto::live::feed::{self, FeedConfig, Reconnect};
 use eksauto::live::{Change, Kind, State};
 use eksauto::version::Minor;
-use eksauto_sim::{ClockMode, SimHandle, SimOptions};
-
-/// A kubeconfig whose exec plugin (`aws eks get-token`) gets the emulator's AWS settings.
-fn exec_kubeconfig(sim: &SimHandle, dir: &std::path::Path) -> std::path::PathBuf {
-    let text = std::fs::read_to_string(&sim.kubeconfig).unwrap();
-    let mut kc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    let env: Vec<serde_yaml::Value> = sim
-        .env()
-        .into_iter()
-        .filter(|(k, _)| k.starts_with("AWS_"))
-        .map(|(k, v)| serde_yaml::to_value(json!({"name": k, "value": v})).unwrap())
-        .collect();
-    kc["users"][0]["user"]["exec"]["env"] = serde_yaml::Value::Sequence(env);
-    let path = dir.join("kubeconfig");
-    std::fs::write(&path, serde_yaml::to_string(&kc).unwrap()).unwrap();
-    path
-}
+use eksauto_sim::SimOptions;
 
 /// (kubelet version, ready) per node, and (node, ready, terminating) per pod.
 type Picture = (
@@ -67,12 +50,8 @@ async fn server_picture(client: &kube::Client) -> Picture {
         .items
         .into_iter()
         .map(|n| {
+            let ready = node_ready(&n);
             let status = n.status.unwrap_or_default();
-            let ready = status
-                .conditions
-                .unwrap_or_default()
-                .iter()
-                .any(|c| c.type_ == "Ready" && c.status == "True");
             (
                 n.metadata.name.unwrap_or_default(),
                 (
@@ -92,11 +71,7 @@ async fn server_picture(client: &kube::Client) -> Picture {
         .items
         .into_iter()
         .map(|p| {
-            let ready = p
-                .status
-                .as_ref()
-                .and_then(|s| s.conditions.as_ref())
-                .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+            let ready = pod_ready(&p);
             (
                 format!(
                     "{}/{}",
@@ -116,17 +91,18 @@ async fn server_picture(client: &kube::Client) -> Picture {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token() {
-    let sim = common::start_sim_with(SimOptions {
-        scenario: Some("article".into()),
-        clock: ClockMode::Manual,
+    let sim = common::start_article_manual(SimOptions {
         require_aws_tokens: true,
         token_lifetime_s: Some(120),
         ..Default::default()
     })
     .await;
+    // A kubeconfig whose exec plugin (`aws eks get-token`) gets the emulator's AWS settings.
     let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    common::with_exec_env(&sim, &sim.kubeconfig, &kubeconfig);
     let global = GlobalArgs {
-        kubeconfig: Some(exec_kubeconfig(&sim, dir.path())),
+        kubeconfig: Some(kubeconfig),
         ..Default::default()
     };
     let conn = connect::kube_only(&global, feed::READ_TIMEOUT)
@@ -182,17 +158,7 @@ async fn the_live_state_survives_cuts_compaction_timeouts_and_an_expired_token()
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
-    let mut cmd = common::aws(&sim);
-    cmd.args([
-        "eks",
-        "update-cluster-version",
-        "--name",
-        &sim.cluster_name,
-        "--kubernetes-version",
-        "1.31",
-    ]);
-    let (code, _, err) = common::run(cmd).await;
-    assert_eq!(code, 0, "{err}");
+    common::cli_update_cluster_version(&sim, "1.31", false).await;
 
     // Run the rotation in 5-second steps of virtual time, with a fault now and then.
     let started = Instant::now();

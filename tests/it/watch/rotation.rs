@@ -5,53 +5,23 @@
 //! explained by name (PDB, NodePool budget, do-not-disrupt pod, the drain's grace period) before
 //! `--timeout` ends it with 3; and bad flags fail with 2 before anything is touched.
 
-use crate::common;
+use crate::common::{self, kubectl_ok as kubectl, node_names, Refusal, Streaming};
 
 use std::time::{Duration, Instant};
 
-use common::Streaming;
 use eksauto_sim::SimHandle;
 use serde_json::Value;
 
-/// Runs a command that must succeed; its stdout.
-async fn ok(cmd: std::process::Command) -> String {
-    let what = format!("{cmd:?}");
-    let (code, out, err) = common::run(cmd).await;
-    assert_eq!(code, 0, "{what} failed:\n{out}\n{err}");
-    out
-}
-
-async fn kubectl(sim: &SimHandle, args: &[&str]) -> String {
-    let mut cmd = common::kubectl(sim);
-    cmd.args(args);
-    ok(cmd).await
-}
-
 /// Starts the control-plane update with the real aws CLI.
 async fn update_cluster(sim: &SimHandle, version: &str, force: bool) {
-    let mut cmd = common::aws(sim);
-    cmd.args(["eks", "update-cluster-version", "--name", &sim.cluster_name])
-        .args(["--kubernetes-version", version]);
-    if force {
-        cmd.arg("--force");
-    }
-    let out = ok(cmd).await;
-    assert!(out.contains("InProgress"), "{out}");
+    let answer = common::cli_update_cluster_version(sim, version, force).await;
+    assert_eq!(answer["update"]["status"], "InProgress", "{answer}");
 }
 
 fn watch(sim: &SimHandle, args: &[&str]) -> Streaming {
-    let mut cmd = common::eksauto(sim);
-    cmd.args(["watch", "rotation"]).args(args);
+    let mut cmd = common::eksauto(sim, ["watch", "rotation"]);
+    cmd.args(args);
     Streaming::spawn(cmd)
-}
-
-/// The names of the nodes, as kubectl lists them.
-async fn node_names(sim: &SimHandle) -> Vec<String> {
-    kubectl(sim, &["get", "nodes", "-o", "name"])
-        .await
-        .lines()
-        .map(|l| l.trim_start_matches("node/").to_string())
-        .collect()
 }
 
 /// The JSON lines whose `kind` and `event` are these.
@@ -149,25 +119,6 @@ async fn the_article_upgrade_ends_with_every_node_on_1_31_and_the_pdb_held() {
     assert_eq!(writes, ["UpdateClusterVersion"], "the watch wrote nothing");
 }
 
-/// myapp pods that are Ready and not being deleted, as kubectl sees them.
-async fn ready_myapp_pods(sim: &SimHandle) -> Vec<String> {
-    let out = kubectl(sim, &["get", "pods", "-l", "app=myapp", "-o", "json"]).await;
-    let list: Value = serde_json::from_str(&out).unwrap();
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["metadata"]["deletionTimestamp"].is_null())
-        .filter(|p| {
-            p["status"]["conditions"].as_array().is_some_and(|cs| {
-                cs.iter()
-                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
-            })
-        })
-        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pods_deleted_behind_the_pdbs_back_are_a_violation_and_exit_1() {
     let sim = common::start_sim("article", true).await;
@@ -185,7 +136,7 @@ async fn pods_deleted_behind_the_pdbs_back_are_a_violation_and_exit_1() {
     assert_eq!(stopped, None, "{}", seen.join("\n"));
 
     // The clock stands still: these three are Ready right now.
-    let ready = ready_myapp_pods(&sim).await;
+    let ready = common::ready_myapp_pods(&sim).await;
     assert!(ready.len() >= 3, "{ready:?}");
     let victims = &ready[..3];
     let mut args = vec!["delete", "pod", "--wait=false"];
@@ -274,13 +225,7 @@ async fn a_blocked_rotation_is_explained_and_times_out_with_3() {
     assert!(secs >= 5, "{stalled}");
 
     let why = stalled.split(" — why: ").nth(1).expect("a why");
-    for needle in [
-        "PDB default/payments allows 0 disruptions (3 healthy, 3 required)",
-        "NodePool general-purpose: budget nodes \"0\" for Drifted holds back 2 node(s)",
-        "pod jobs/batch-runner-",
-        "karpenter.sh/do-not-disrupt",
-        "terminationGracePeriod 24h",
-    ] {
+    for needle in common::BLOCKED_STALL_REASONS {
         assert!(why.contains(needle), "{needle:?} missing in:\n{stalled}");
     }
     assert!(
@@ -317,39 +262,17 @@ async fn bad_flags_exit_2_with_one_line_and_touch_nothing() {
             &["kubeconfig", "/nonexistent", "No such file"],
         ),
     ];
-    let mut failures = Vec::new();
-    for (args, says) in cases {
-        let mut cmd = common::eksauto(&sim);
-        cmd.args(["watch", "rotation"]).args(args);
-        let started = Instant::now();
-        let (code, out, err) = common::run(cmd).await;
-        // clap may add its "For more information, try '--help'." hint under the error.
-        let lines: Vec<&str> = err
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with("For more information"))
-            .collect();
-        let mut problems = Vec::new();
-        if code != 2 {
-            problems.push(format!("exit {code}"));
-        }
-        if lines.len() != 1 || !lines[0].starts_with("error: ") {
-            problems.push("not one error line".to_string());
-        }
-        for s in says {
-            if !lines.first().is_some_and(|l| l.contains(s)) {
-                problems.push(format!("does not say {s:?}"));
-            }
-        }
-        if !out.is_empty() {
-            problems.push("prints on stdout".into());
-        }
-        if started.elapsed() > Duration::from_secs(10) {
-            problems.push(format!("took {:?}", started.elapsed()));
-        }
-        if !problems.is_empty() {
-            failures.push(format!("{args:?}: {}\n{err}{out}", problems.join("; ")));
-        }
-    }
+    let refusals = cases
+        .into_iter()
+        .map(|(args, says)| Refusal::new(args, 2, says))
+        .collect();
+    let failures = common::refusal_problems(
+        &sim,
+        &["watch", "rotation"],
+        refusals,
+        Duration::from_secs(10),
+    )
+    .await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(common::mutating_requests(&sim).await, Vec::<Value>::new());
 }

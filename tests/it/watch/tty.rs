@@ -3,11 +3,11 @@
 //! header once — redraws it in place when a node is cordoned, and on `q` leaves the alternate
 //! screen, prints its last frame on the normal screen and exits 0.
 
-use crate::common;
+use crate::common::{self, row};
 
 use std::time::Duration;
 
-use common::tmux::Tmux;
+use common::Tmux;
 use eksauto_sim::SimHandle;
 
 const WIDTH: usize = 150;
@@ -44,21 +44,10 @@ fn check_frame(screen: &str, node: &str) {
     );
 }
 
-fn row<'a>(screen: &'a str, node: &str) -> Vec<&'a str> {
-    screen
-        .lines()
-        .find(|l| l.starts_with(node))
-        .unwrap_or_else(|| panic!("no row {node}:\n{screen}"))
-        .split_whitespace()
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_frame_redraws_in_place_and_q_restores_the_terminal() {
     let sim = common::start_sim("article", true).await;
-    let mut get = common::kubectl(&sim);
-    get.args(["get", "nodes", "-o", "jsonpath={.items[0].metadata.name}"]);
-    let (_, node, _) = common::run(get).await;
+    let node = common::first_node(&sim).await;
     assert!(node.starts_with("i-"), "{node}");
 
     let tmux = start(&sim);
@@ -75,10 +64,7 @@ async fn the_frame_redraws_in_place_and_q_restores_the_terminal() {
         "drawn in the alternate screen"
     );
 
-    let mut cordon = common::kubectl(&sim);
-    cordon.args(["cordon", &node]);
-    let (code, _, err) = common::run(cordon).await;
-    assert_eq!(code, 0, "{err}");
+    common::kubectl_ok(&sim, &["cordon", &node]).await;
     let cordoned = tmux
         .wait_screen("SchedulingDisabled", Duration::from_secs(30), |s| {
             s.lines()
@@ -89,11 +75,7 @@ async fn the_frame_redraws_in_place_and_q_restores_the_terminal() {
     assert_eq!(row(&cordoned, &node)[1], "SchedulingDisabled");
 
     tmux.send_keys("q").await;
-    let last = tmux
-        .wait_screen("EXIT=", Duration::from_secs(30), |s| {
-            s.lines().any(|l| l.starts_with("EXIT="))
-        })
-        .await;
+    let (last, _) = tmux.wait_exit(Duration::from_secs(30)).await;
     assert_eq!(last.lines().last(), Some("EXIT=0"), "{last}");
     assert_eq!(
         tmux.alternate_on().await,
