@@ -137,7 +137,9 @@ async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, Err
         region: Some(facts.cluster.region.clone()),
         server_version: format!("v{}", facts.cluster.version),
     };
-    let ended = rotation(&printer, args, cx, early, target).await?;
+    let mut ended = rotation(&printer, args, cx, early, target).await?;
+    let local = Timestamp::now();
+    rep.clock_offset = ended.state.now(local).duration_since(local);
     let outcome = rotation_outcome(&printer, global, args, &ended, &mut rep);
     finish_report(&printer, args, &mut rep)?;
     Ok(outcome)
@@ -416,7 +418,7 @@ fn blocked(printer: &Printer, f: &Facts, msg: &str) {
 
 /// The report, on stdout and in `--report FILE`.
 fn finish_report(printer: &Printer, args: &UpgradeArgs, r: &mut Report) -> Result<(), Error> {
-    r.finished = Timestamp::now();
+    r.finished = Timestamp::now() + r.clock_offset;
     if printer.json() {
         printer.doc(&json!({ "report": r }));
     } else {

@@ -208,8 +208,12 @@ impl<'a> App<'a> {
             self.printer.out(&(self.frame(full).join("\n") + "\n"));
         }
         let now = self.now();
-        let rotation = self.policy.as_ref().map(|p| p.read(&self.state, now));
-        let stalled_secs = self.policy.as_ref().map_or(0, |p| p.stalled_total(now));
+        let local = Timestamp::now();
+        let rotation = self
+            .policy
+            .as_ref()
+            .map(|p| p.read(&self.state, now, local));
+        let stalled_secs = self.policy.as_ref().map_or(0, |p| p.stalled_total(local));
         Ok(Ended {
             end,
             state: self.state,
@@ -242,7 +246,7 @@ impl<'a> App<'a> {
             self.printer.lines(&present);
         }
         if let Some(policy) = self.policy.as_mut() {
-            let (lines, done) = policy.step(&self.state, now);
+            let (lines, done) = policy.step(&self.state, now, Timestamp::now());
             self.route(lines);
             if let Some(c) = done {
                 return Some(End::Complete(c));
@@ -283,7 +287,11 @@ impl<'a> App<'a> {
         if !self.state.all_synced(self.view.first_frame_needs()) {
             return vec![format!("{} · listing…", self.cx.title())];
         }
-        let rotation = self.policy.as_ref().map(|p| p.read(&self.state, now));
+        let local = Timestamp::now();
+        let rotation = self
+            .policy
+            .as_ref()
+            .map(|p| p.read(&self.state, now, local));
         let recent: Vec<Line> = self.recent.iter().cloned().collect();
         let scene = Scene {
             state: &self.state,
@@ -298,7 +306,11 @@ impl<'a> App<'a> {
     /// `--once`: every row and no feed, as text (or JSON with `-o json`).
     fn snapshot(&mut self) -> String {
         let now = self.now();
-        let rotation = self.policy.as_ref().map(|p| p.read(&self.state, now));
+        let local = Timestamp::now();
+        let rotation = self
+            .policy
+            .as_ref()
+            .map(|p| p.read(&self.state, now, local));
         let scene = Scene {
             state: &self.state,
             cx: &self.cx,

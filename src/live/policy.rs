@@ -7,7 +7,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::line::{Line, Subject};
-use super::rotation::{self, Rotation};
+use super::rotation::{self, Moment, Rotation};
 use super::State;
 use crate::version::Minor;
 
@@ -39,6 +39,8 @@ pub struct Policy {
     stalled_since: Option<Timestamp>,
     /// When the policy first looked (server time).
     began: Option<Timestamp>,
+    /// The state's last move when the policy first saw it, and the wall time it saw it at.
+    last_move: Option<(Option<Timestamp>, Timestamp)>,
 }
 
 impl Policy {
@@ -50,6 +52,7 @@ impl Policy {
             stalled_secs: 0,
             stalled_since: None,
             began: None,
+            last_move: None,
         }
     }
 
@@ -57,23 +60,42 @@ impl Policy {
         self.goal
     }
 
-    /// The rotation at `now`.
-    pub fn read(&self, s: &State, now: Timestamp) -> Rotation {
-        let began = self.began.unwrap_or(now);
-        rotation::read(s, self.goal.target, now, self.goal.stall_after, began)
+    /// The rotation at server time `now`, wall time `local`.
+    pub fn read(&self, s: &State, now: Timestamp, local: Timestamp) -> Rotation {
+        let moved = s.progress().last_progress;
+        let idle = match self.last_move {
+            Some((seen, at)) if seen == moved => local.duration_since(at),
+            _ => SignedDuration::ZERO,
+        };
+        let at = Moment {
+            now,
+            began: self.began.unwrap_or(now),
+            idle,
+        };
+        rotation::read(s, self.goal.target, at, self.goal.stall_after)
     }
 
     /// The lines this instant calls for, and the completion when every node runs the target.
-    pub fn step(&mut self, s: &State, now: Timestamp) -> (Vec<Line>, Option<Completion>) {
+    /// The stall timer runs on wall time from the last move the policy saw (or its first look).
+    pub fn step(
+        &mut self,
+        s: &State,
+        now: Timestamp,
+        local: Timestamp,
+    ) -> (Vec<Line>, Option<Completion>) {
         self.began.get_or_insert(now);
-        let r = self.read(s, now);
+        let moved = s.progress().last_progress;
+        if self.last_move.is_none_or(|(seen, _)| seen != moved) {
+            self.last_move = Some((moved, local));
+        }
+        let r = self.read(s, now, local);
         let mut lines = Vec::new();
         let counts = (r.on_target, r.total);
         if self.last_counts != Some(counts) {
             self.last_counts = Some(counts);
             lines.push(self.line(now, "progress", rotation::summary(&r)));
         }
-        self.stall(s, &r, now, &mut lines);
+        self.stall(s, &r, now, local, &mut lines);
         if !r.complete {
             return (lines, None);
         }
@@ -109,18 +131,25 @@ impl Policy {
         )
     }
 
-    /// Seconds stalled so far, the current stretch included.
-    pub fn stalled_total(&self, now: Timestamp) -> i64 {
+    /// Seconds stalled so far (wall time), the current stretch included.
+    pub fn stalled_total(&self, local: Timestamp) -> i64 {
         self.stalled_secs
             + self
                 .stalled_since
-                .map_or(0, |t| now.duration_since(t).as_secs().max(0))
+                .map_or(0, |t| local.duration_since(t).as_secs().max(0))
     }
 
-    fn stall(&mut self, s: &State, r: &Rotation, now: Timestamp, lines: &mut Vec<Line>) {
+    fn stall(
+        &mut self,
+        s: &State,
+        r: &Rotation,
+        now: Timestamp,
+        local: Timestamp,
+        lines: &mut Vec<Line>,
+    ) {
         let Some(idle) = r.stalled_for else {
             if self.stall_reported.take().is_some() {
-                self.stalled_secs = self.stalled_total(now);
+                self.stalled_secs = self.stalled_total(local);
                 self.stalled_since = None;
             }
             return;
@@ -136,7 +165,7 @@ impl Policy {
             return;
         }
         if self.stall_reported.is_none() {
-            self.stalled_since = Some(now - SignedDuration::from_secs(idle));
+            self.stalled_since = Some(local - SignedDuration::from_secs(idle));
         }
         let text = format!(
             "stalled {}s — why: {}",

@@ -40,7 +40,7 @@ pub struct Rotation {
     pub old: Vec<OldNode>,
     /// Every node listed runs the target.
     pub complete: bool,
-    /// Seconds since anything moved, when that is at least the stall threshold.
+    /// Seconds since anything moved (wall time), when that is at least the stall threshold.
     pub stalled_for: Option<i64>,
     /// Estimated seconds left, from the pace so far.
     pub eta_secs: Option<i64>,
@@ -49,15 +49,22 @@ pub struct Rotation {
     pub began: Timestamp,
 }
 
-/// Reads the rotation to `target` at server time `now`, followed since `began`; `stall_after` is
-/// how long without movement counts as stalled.
-pub fn read(
-    s: &State,
-    target: Minor,
-    now: Timestamp,
-    stall_after: SignedDuration,
-    began: Timestamp,
-) -> Rotation {
+/// When a rotation is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    /// The server's time now.
+    pub now: Timestamp,
+    /// When the rotation was first looked at (server time).
+    pub began: Timestamp,
+    /// How long nothing has moved, in wall time (what the user lived through; a server clock
+    /// learned from timestamps can jump, a stall timer must not).
+    pub idle: SignedDuration,
+}
+
+/// Reads the rotation to `target` at `at`; `stall_after` is how long without movement counts as
+/// stalled.
+pub fn read(s: &State, target: Minor, at: Moment, stall_after: SignedDuration) -> Rotation {
+    let Moment { now, began, idle } = at;
     let total = s.nodes().len();
     let mut old = Vec::new();
     for n in s.nodes().values().filter(|n| n.is_old(target)) {
@@ -65,8 +72,6 @@ pub fn read(
     }
     old.sort_by(|a, b| b.stage.cmp(&a.stage).then_with(|| a.name.cmp(&b.name)));
     let on_target = total - old.len();
-    let since = s.progress().last_progress.map_or(began, |t| t.max(began));
-    let idle = now.duration_since(since);
     let complete = s.is_synced(super::Kind::Nodes) && old.is_empty();
     let replaced: u32 = s.progress().replaced.values().sum();
     let eta_secs = match (s.progress().first_replaced, replaced) {

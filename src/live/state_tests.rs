@@ -5,7 +5,8 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::change::{Change, Kind, Object};
-use super::rotation::{blockers, read};
+use super::policy::{Goal, Policy};
+use super::rotation::{blockers, read, Moment};
 use super::state::State;
 use super::Line;
 use crate::checks::fixtures::{claim, labels, node, pdb, pod, pool};
@@ -166,9 +167,12 @@ fn a_node_joins_gets_ready_and_is_removed_after_its_last_pod_left() {
     let r = read(
         &s,
         Minor::new(1, 31),
-        t(191),
+        Moment {
+            now: t(191),
+            began: s.started(),
+            idle: t(191).duration_since(t(1)),
+        },
         SignedDuration::from_secs(600),
-        s.started(),
     );
     assert!(r.complete && r.old.is_empty());
     assert_eq!((r.on_target, r.total), (1, 1));
@@ -308,9 +312,12 @@ fn a_stalled_rotation_says_why_by_name_with_the_force_drain_time() {
     let r = read(
         &s,
         Minor::new(1, 31),
-        t(1000),
+        Moment {
+            now: t(1000),
+            began: s.started(),
+            idle: t(1000).duration_since(t(1)),
+        },
         SignedDuration::from_secs(600),
-        s.started(),
     );
     assert_eq!(r.stalled_for, Some(999));
     assert_eq!(r.old[0].stage, Stage::Waiting);
@@ -341,9 +348,12 @@ fn a_stalled_rotation_says_why_by_name_with_the_force_drain_time() {
     let r = read(
         &s,
         Minor::new(1, 31),
-        t(3000),
+        Moment {
+            now: t(3000),
+            began: s.started(),
+            idle: t(3000).duration_since(t(1)),
+        },
         SignedDuration::from_secs(600),
-        s.started(),
     );
     assert_eq!(r.old[0].stage, Stage::Draining);
     assert_eq!(r.old[0].force_drain_at, Some(t(2000 + 86_400)));
@@ -375,4 +385,41 @@ fn pods_leaving_a_replaced_node_past_their_pdb_are_recorded() {
     assert_eq!(past, ["default/myapp-2"]);
     assert_eq!(s.progress().past_budget[0].pdb, "default/myapp");
     assert_eq!(s.progress().pods_rescheduled, 3);
+}
+
+#[test]
+fn the_stall_timer_runs_on_wall_time_whatever_the_server_clock_does() {
+    let mut s = synced();
+    s.apply(
+        Change::Applied(Object::NodePool(pool("general-purpose", &["0"]))),
+        t(2),
+    );
+    let mut p = Policy::new(Goal {
+        target: Minor::new(1, 31),
+        stall_after: SignedDuration::from_secs(600),
+    });
+    let (lines, done) = p.step(&s, t(2), t(2));
+    assert!(done.is_none());
+    assert_eq!(events(&lines), [("progress", "1.31")]);
+    // The server clock, learned from timestamps, jumps 20 minutes ahead: nothing stalled yet.
+    let (lines, _) = p.step(&s, t(1202), t(3));
+    assert!(lines.is_empty(), "{lines:?}");
+    assert_eq!(p.read(&s, t(1202), t(3)).stalled_for, None);
+    // Ten wall minutes without a move: stalled, said once, with its reasons, the budget first.
+    let (lines, _) = p.step(&s, t(1800), t(602));
+    assert_eq!(events(&lines), [("stalled", "1.31")]);
+    assert!(
+        lines[0]
+            .text
+            .starts_with("stalled 600s — why: NodePool general-purpose: budget"),
+        "{}",
+        lines[0].text
+    );
+    let (lines, _) = p.step(&s, t(1900), t(700));
+    assert!(
+        lines.is_empty(),
+        "said again only when the reasons change: {lines:?}"
+    );
+    assert_eq!(p.read(&s, t(2000), t(1002)).stalled_for, Some(1000));
+    assert_eq!(p.stalled_total(t(1002)), 1000);
 }

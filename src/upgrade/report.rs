@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::duration::human;
@@ -38,8 +38,13 @@ pub struct Report {
     pub nodes_on_target: usize,
     pub nodes_total: usize,
     pub errors: Vec<String>,
-    /// When the report was made (the upgrade's end as the user lived it).
+    /// When the report was made, on the cluster's clock like the spans.
     pub finished: Timestamp,
+    /// How far the cluster's clock is ahead of this machine's, as the live state learned it
+    /// (zero without one): local moments are shifted by it so every time in the report is on
+    /// one clock.
+    #[serde(skip)]
+    pub clock_offset: SignedDuration,
 }
 
 /// How an upgrade ended, as the report says it.
@@ -115,6 +120,7 @@ impl Report {
             nodes_total: 0,
             errors: Vec::new(),
             finished: Timestamp::now(),
+            clock_offset: SignedDuration::ZERO,
         }
     }
 }
@@ -132,9 +138,12 @@ pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, end: End) 
         start,
         end: s.progress().last_replaced.filter(|e| *e >= start),
     });
-    if let (Some(cp), Some(first)) = (r.control_plane.as_mut(), started) {
+    // The poll saw the update end on this machine's clock: moved onto the cluster's.
+    let offset = r.clock_offset;
+    if let Some(cp) = r.control_plane.as_mut() {
         if let Some(e) = cp.end.as_mut() {
-            *e = (*e).min(first).max(cp.start);
+            let end = started.map_or(*e + offset, |first| (*e + offset).min(first));
+            *e = end.max(cp.start);
         }
     }
     r.nodes_replaced = s.progress().replaced.clone();
@@ -360,6 +369,7 @@ mod tests {
             complete: true,
             errors: vec![],
             finished: t(1206),
+            clock_offset: SignedDuration::ZERO,
         }
     }
 

@@ -1,0 +1,6 @@
+//! `eksauto upgrade`: the whole flow, what it refuses, and its confirmation on a terminal.
+
+mod bad_inputs;
+mod flow;
+mod left;
+mod tty;
