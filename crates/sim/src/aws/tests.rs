@@ -1,6 +1,6 @@
 //! End-to-end tests of the AWS endpoint on a hand-built world: the Rust SDK and raw HTTP against
 //! the router served on loopback (the `aws` CLI runs against a full emulator in
-//! `tests/sim_aws_cli.rs`).
+//! `tests/it/sim/aws_cli.rs`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
