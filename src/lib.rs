@@ -18,6 +18,7 @@ pub mod k8s;
 pub mod live;
 pub mod outcome;
 pub mod output;
+pub mod runtime;
 pub mod target;
 pub mod ui;
 pub mod upgrade;

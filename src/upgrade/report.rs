@@ -9,9 +9,9 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::duration::human;
-use crate::live::app::End;
 use crate::live::pdb::Violation;
 use crate::live::State;
+use crate::runtime::app::End;
 use crate::ui::row;
 use crate::version::Minor;
 

@@ -13,10 +13,10 @@ use jiff::{SignedDuration, Timestamp};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::policy::{Completion, Goal, Policy};
-use super::rotation::Rotation;
-use super::{Change, Line, State};
 use crate::error::Error;
+use crate::live::policy::{Completion, Goal, Policy};
+use crate::live::rotation::Rotation;
+use crate::live::{Change, Line, State};
 use crate::output::Printer;
 use crate::ui::live::term::{self, Key, Terminal};
 use crate::ui::live::{Context, Screen};

@@ -9,12 +9,12 @@ use jiff::Timestamp;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::feed::{self, FeedConfig, Reconnect};
-use super::{Change, Line, State};
 use crate::cli::GlobalArgs;
 use crate::clients::Kube;
 use crate::connect;
 use crate::error::Error;
+use crate::live::feed::{self, FeedConfig, Reconnect};
+use crate::live::{Change, Line, State};
 use crate::version::Minor;
 
 /// Changes queued between the watchers and the loop.
