@@ -283,44 +283,20 @@ impl<'a> App<'a> {
     }
 
     fn frame(&mut self, screen: Screen) -> Vec<String> {
-        let now = self.now();
         if !self.state.all_synced(self.view.first_frame_needs()) {
             return vec![format!("{} · listing…", self.cx.title())];
         }
-        let local = Timestamp::now();
-        let rotation = self
-            .policy
-            .as_ref()
-            .map(|p| p.read(&self.state, now, local));
         let recent: Vec<Line> = self.recent.iter().cloned().collect();
-        let scene = Scene {
-            state: &self.state,
-            cx: &self.cx,
-            rotation: rotation.as_ref(),
-            now,
-            recent: &recent,
-        };
-        self.view.frame(&scene, screen)
+        let view = self.view;
+        self.with_scene(&recent, |scene| view.frame(scene, screen))
     }
 
     /// `--once`: every row and no feed, as text (or JSON with `-o json`).
     fn snapshot(&mut self) -> String {
-        let now = self.now();
-        let local = Timestamp::now();
-        let rotation = self
-            .policy
-            .as_ref()
-            .map(|p| p.read(&self.state, now, local));
-        let scene = Scene {
-            state: &self.state,
-            cx: &self.cx,
-            rotation: rotation.as_ref(),
-            now,
-            recent: &[],
-        };
+        let view = self.view;
         if self.printer.json() {
-            return serde_json::to_string_pretty(&self.view.snapshot(&scene)).unwrap_or_default()
-                + "\n";
+            let doc = self.with_scene(&[], |scene| view.snapshot(scene));
+            return serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
         }
         let screen = if std::io::stdout().is_terminal() {
             Screen {
@@ -330,6 +306,25 @@ impl<'a> App<'a> {
         } else {
             Screen::UNBOUNDED
         };
-        self.view.frame(&scene, screen).join("\n") + "\n"
+        self.with_scene(&[], |scene| view.frame(scene, screen))
+            .join("\n")
+            + "\n"
+    }
+
+    /// What the view draws from now: the state, the rotation when following one, the feed lines.
+    fn with_scene<R>(&mut self, recent: &[Line], draw: impl FnOnce(&Scene) -> R) -> R {
+        let now = self.now();
+        let local = Timestamp::now();
+        let rotation = self
+            .policy
+            .as_ref()
+            .map(|p| p.read(&self.state, now, local));
+        draw(&Scene {
+            state: &self.state,
+            cx: &self.cx,
+            rotation: rotation.as_ref(),
+            now,
+            recent,
+        })
     }
 }
