@@ -20,16 +20,17 @@ pub enum Stage {
 }
 
 /// Whether Auto Mode is replacing the node: tainted `karpenter.sh/disrupted`, or the node or its
-/// NodeClaim is being deleted.
-pub fn being_replaced(node: &NodeFacts, claim: Option<&NodeClaimFacts>) -> bool {
-    node.disrupted || node.deletion.is_some() || claim.is_some_and(|c| c.deletion.is_some())
+/// NodeClaim is being deleted (the claim alone tells, once the node is gone).
+pub fn being_replaced(node: Option<&NodeFacts>, claim: Option<&NodeClaimFacts>) -> bool {
+    node.is_some_and(|n| n.disrupted || n.deletion.is_some())
+        || claim.is_some_and(|c| c.deletion.is_some())
 }
 
 /// The node's stage.
 pub fn stage(node: &NodeFacts, claim: Option<&NodeClaimFacts>) -> Stage {
     if !node.ready {
         Stage::NotReady
-    } else if being_replaced(node, claim) {
+    } else if being_replaced(Some(node), claim) {
         Stage::Draining
     } else if claim.is_some_and(|c| c.drifted) {
         Stage::Drifted
@@ -54,5 +55,24 @@ mod tests {
         assert!(is_old("v1.30.5-eks-baa6d11", target));
         assert!(!is_old("v1.31.1-eks-1", target));
         assert!(is_old("", target), "an unreadable version is old");
+    }
+
+    #[test]
+    fn the_stages_of_a_replacement() {
+        use crate::checks::fixtures::{claim, node};
+        let mut n = node("i-1", "v1.30.5-eks-1", Some("general-purpose"));
+        let mut c = claim("gp-1", "i-1", "general-purpose");
+        assert!(!being_replaced(Some(&n), Some(&c)));
+        assert_eq!(stage(&n, Some(&c)), Stage::Waiting);
+        c.drifted = true;
+        assert_eq!(stage(&n, Some(&c)), Stage::Drifted);
+        c.deletion = Some(jiff::Timestamp::UNIX_EPOCH);
+        assert!(being_replaced(None, Some(&c)), "the claim alone tells");
+        assert_eq!(stage(&n, Some(&c)), Stage::Draining);
+        c.deletion = None;
+        n.disrupted = true;
+        assert!(being_replaced(Some(&n), None));
+        n.ready = false;
+        assert_eq!(stage(&n, Some(&c)), Stage::NotReady);
     }
 }

@@ -105,7 +105,7 @@ impl LiveNode {
 
     /// Being replaced (the rule: `disruption::node::being_replaced`).
     pub fn being_replaced(&self, claim: Option<&NodeClaimFacts>) -> bool {
-        being_replaced(&self.facts, claim)
+        being_replaced(Some(&self.facts), claim)
     }
 
     /// When Auto Mode replaces it because it expired: the NodeClaim's (else its pool's)

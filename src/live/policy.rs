@@ -2,7 +2,8 @@
 //! node rotation (progress when the counts move, a stall with its reasons when nothing moved for
 //! `stall_after`, said again only when the reasons change, each PDB's lowest point and the
 //! verdict at the end) and whether it is over. Used alike by `watch rotation` and `upgrade`. Pure:
-//! time is passed in (the server's clock, as the state keeps it).
+//! time is passed in twice — the server's clock (as the state keeps it) for what is shown, and
+//! wall time for the stall timer, which must not jump when the server's clock is learned.
 
 use jiff::{SignedDuration, Timestamp};
 

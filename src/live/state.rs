@@ -14,6 +14,7 @@ use super::clock::ServerClock;
 use super::line::{Line, Subject};
 use super::node::{describe, LiveNode, Tally};
 use super::pdb::LivePdb;
+use crate::disruption::node::being_replaced;
 use crate::disruption::pdb::is_healthy;
 use crate::facts::model::{
     EventFacts, NodeClaimFacts, NodeFacts, NodePoolFacts, PdbFacts, PodFacts,
@@ -625,11 +626,7 @@ impl State {
         let Some(node) = p.node.as_deref() else {
             return;
         };
-        let claim = self.claim_of(node);
-        let replaced = match self.nodes.get(node) {
-            Some(n) => n.being_replaced(claim),
-            None => claim.is_some_and(|c| c.deletion.is_some()),
-        };
+        let replaced = being_replaced(self.nodes.get(node).map(|n| &n.facts), self.claim_of(node));
         if !replaced || !is_healthy(p) || self.progress.past_budget.len() >= 1000 {
             return;
         }
