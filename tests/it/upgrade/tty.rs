@@ -1,7 +1,7 @@
 //! `eksauto upgrade` asking for its confirmation on a real pseudo-terminal (a tmux pane): the
 //! `[y/N]` prompt comes after the plan and before any change; `n` cancels with exit 1 and nothing
 //! changed; `y` starts exactly one UpdateClusterVersion and, with `--no-rotation`, exits 0 once the
-//! control plane runs the target.
+//! control plane runs the target. At 80 columns the plan's rows wrap at words, under their value.
 
 use crate::common;
 
@@ -70,4 +70,33 @@ async fn n_cancels_without_a_change_and_y_upgrades_once() {
         common::mutating_operations(&sim).await,
         ["UpdateClusterVersion"]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_80_columns_the_plan_wraps_at_words_under_its_values() {
+    let sim = common::start_sim("blocked", true).await;
+    let tmux = Tmux::start(&sim, "narrow", (80, 200), "upgrade --to 1.32 --dry-run");
+    let (screen, code) = tmux.wait_exit(Duration::from_secs(60)).await;
+    assert_eq!(
+        code, "1",
+        "the blocked cluster fails its preflight:\n{screen}"
+    );
+    let plan: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.starts_with("Upgrade stuck-cluster 1.31 → 1.32"))
+        .take_while(|l| !l.starts_with("error:") && !l.starts_with("EXIT="))
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(plan.len() > 5, "{screen}");
+    let mut continued = 0;
+    for l in &plan[1..] {
+        // A row starts with its label; a continuation under the row's value (column 19), never
+        // at the left edge where the terminal would put a word cut in two.
+        let row = l.starts_with("  ") && !l.starts_with("   ");
+        let continuation = l.starts_with(&" ".repeat(19)) && !l[19..].starts_with(' ');
+        assert!(row || continuation, "{l:?} in:\n{}", plan.join("\n"));
+        assert!(l.chars().count() <= 80, "{l:?}");
+        continued += usize::from(continuation);
+    }
+    assert!(continued > 0, "nothing was long enough to wrap:\n{screen}");
 }

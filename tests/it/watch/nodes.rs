@@ -3,7 +3,7 @@
 //! node brings a new one and, once the pod is deleted, the emptied node goes away after the
 //! NodePool's consolidateAfter. Both must tell the same story: the same node joined, the same node
 //! removed, and nothing else. Without a terminal, the view starts as `kubectl get -w` does: with a
-//! line per node that exists.
+//! line per node, or per pod, that exists.
 
 use crate::common::{self, kubectl_ok as kubectl, virtual_now, Streaming};
 
@@ -241,6 +241,7 @@ async fn kubectl_and_eksauto_see_the_same_node_come_and_go() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_nodes_without_a_terminal_starts_with_every_node() {
     let sim = common::start_sim("article", true).await;
+    let node = common::first_node(&sim).await;
     let mut cmd = common::eksauto(&sim, ["watch", "nodes"]);
     cmd.stdin(std::process::Stdio::null());
     let started = std::time::Instant::now();
@@ -257,5 +258,41 @@ async fn watch_nodes_without_a_terminal_starts_with_every_node() {
         "{:?}",
         started.elapsed()
     );
-    assert!(line.contains("Ready") && line.contains("v1.30"), "{line}");
+    assert!(
+        line.contains(&format!(" node {node} Ready ")) && line.contains("v1.30"),
+        "{line}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_pods_without_a_terminal_starts_with_every_pod() {
+    let sim = common::start_sim("article", true).await;
+    let listed = kubectl(
+        &sim,
+        &[
+            "get",
+            "pods",
+            "-A",
+            "-o",
+            "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{\"\\n\"}{end}",
+        ],
+    )
+    .await;
+    let want: BTreeSet<String> = listed.lines().map(str::to_string).collect();
+    assert!(want.len() >= 10, "{listed}");
+    let mut cmd = common::eksauto(&sim, ["watch", "pods", "-A"]);
+    cmd.stdin(std::process::Stdio::null());
+    let watch = Streaming::spawn(cmd);
+    let mut seen = BTreeSet::new();
+    while seen.len() < want.len() {
+        let line = watch
+            .wait_for("a line per existing pod", Duration::from_secs(5), |l| {
+                l.contains(" pod ")
+            })
+            .await;
+        let name = line.split(" pod ").nth(1).and_then(|r| r.split(' ').next());
+        seen.insert(name.unwrap_or_default().to_string());
+        assert!(line.contains(" Running on i-"), "{line}");
+    }
+    assert_eq!(seen, want);
 }
