@@ -207,13 +207,11 @@ impl<'a> App<'a> {
             };
             self.printer.out(&(self.frame(full).join("\n") + "\n"));
         }
-        let now = self.now();
-        let local = Timestamp::now();
-        let rotation = self
+        let rotation = self.rotation();
+        let stalled_secs = self
             .policy
             .as_ref()
-            .map(|p| p.read(&self.state, now, local));
-        let stalled_secs = self.policy.as_ref().map_or(0, |p| p.stalled_total(local));
+            .map_or(0, |p| p.stalled_total(Timestamp::now()));
         Ok(Ended {
             end,
             state: self.state,
@@ -311,14 +309,19 @@ impl<'a> App<'a> {
             + "\n"
     }
 
-    /// What the view draws from now: the state, the rotation when following one, the feed lines.
-    fn with_scene<R>(&mut self, recent: &[Line], draw: impl FnOnce(&Scene) -> R) -> R {
+    /// The rotation now, when following one.
+    fn rotation(&mut self) -> Option<Rotation> {
         let now = self.now();
         let local = Timestamp::now();
-        let rotation = self
-            .policy
+        self.policy
             .as_ref()
-            .map(|p| p.read(&self.state, now, local));
+            .map(|p| p.read(&self.state, now, local))
+    }
+
+    /// What the view draws from now: the state, the rotation when following one, the feed lines.
+    fn with_scene<R>(&mut self, recent: &[Line], draw: impl FnOnce(&Scene) -> R) -> R {
+        let rotation = self.rotation();
+        let now = self.now();
         draw(&Scene {
             state: &self.state,
             cx: &self.cx,

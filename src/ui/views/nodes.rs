@@ -15,9 +15,7 @@ use crate::disruption::budget::drift_allowance;
 use crate::duration::age;
 use crate::live::node::{LiveNode, NodeStatus};
 use crate::live::{Kind, Line, State};
-use crate::ui::live::{
-    crop, feed_line, fit, grid, grid_fitted, percent, trouble_lines, Context, Screen,
-};
+use crate::ui::live::{crop, feed_line, fit, grid, grid_fitted, percent, trouble_lines, Screen};
 use crate::version::Minor;
 
 /// One node row, as shown and as `--once -o json` prints it.
@@ -146,13 +144,14 @@ fn left(secs: Option<i64>) -> String {
 }
 
 /// The frame: header, pool summary, node rows that fit, recent changes.
-pub fn frame(
-    s: &State,
-    cx: &Context,
-    now: Timestamp,
-    screen: Screen,
-    recent: &[Line],
-) -> Vec<String> {
+pub fn frame(scene: &Scene, screen: Screen) -> Vec<String> {
+    let Scene {
+        state: s,
+        cx,
+        now,
+        recent,
+        ..
+    } = *scene;
     let mut head = vec![format!(
         "{} · {} nodes · live {}",
         cx.title(),
@@ -291,7 +290,7 @@ impl View for NodesView {
     }
 
     fn frame(&self, scene: &Scene, screen: Screen) -> Vec<String> {
-        frame(scene.state, scene.cx, scene.now, screen, scene.recent)
+        frame(scene, screen)
     }
 
     fn snapshot(&self, scene: &Scene) -> serde_json::Value {
@@ -323,6 +322,7 @@ mod tests {
     use super::*;
     use crate::checks::fixtures::node;
     use crate::live::{Change, Object};
+    use crate::ui::live::Context;
 
     #[test]
     fn a_big_cluster_shows_the_interesting_rows_first_and_counts_the_rest() {
@@ -349,7 +349,14 @@ mod tests {
             width: 120,
             height: 30,
         };
-        let lines = frame(&s, &cx, t0, screen, &[]);
+        let scene = Scene {
+            state: &s,
+            cx: &cx,
+            rotation: None,
+            now: t0,
+            recent: &[],
+        };
+        let lines = frame(&scene, screen);
         assert!(lines.len() <= 30, "{}", lines.len());
         assert!(lines.iter().all(|l| l.chars().count() <= 120));
         let at = |needle: &str| lines.iter().position(|l| l.contains(needle));

@@ -5,14 +5,13 @@
 use super::{Scene, View};
 use crate::live::line::Subject;
 use crate::live::Kind;
-use jiff::Timestamp;
 use serde::Serialize;
 
 use super::nodes::assemble;
 use crate::disruption::pdb::rule_text;
 use crate::live::pdb::Violation;
 use crate::live::{Line, State};
-use crate::ui::live::{feed_line, grid_fitted, trouble_lines, Context, Screen};
+use crate::ui::live::{feed_line, grid_fitted, trouble_lines, Screen};
 
 /// One PDB row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -82,13 +81,14 @@ pub fn table(s: &State, width: usize) -> Vec<String> {
     )
 }
 
-pub fn frame(
-    s: &State,
-    cx: &Context,
-    now: Timestamp,
-    screen: Screen,
-    recent: &[Line],
-) -> Vec<String> {
+pub fn frame(scene: &Scene, screen: Screen) -> Vec<String> {
+    let Scene {
+        state: s,
+        cx,
+        now,
+        recent,
+        ..
+    } = *scene;
     let violated = s
         .pdbs()
         .values()
@@ -130,7 +130,7 @@ impl View for PdbsView {
     }
 
     fn frame(&self, scene: &Scene, screen: Screen) -> Vec<String> {
-        frame(scene.state, scene.cx, scene.now, screen, scene.recent)
+        frame(scene, screen)
     }
 
     fn snapshot(&self, scene: &Scene) -> serde_json::Value {

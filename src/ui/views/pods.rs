@@ -10,7 +10,7 @@ use super::nodes::assemble;
 use crate::duration::age;
 use crate::facts::model::PodFacts;
 use crate::live::{Kind, Line, State};
-use crate::ui::live::{feed_line, grid, trouble_lines, Context, Screen};
+use crate::ui::live::{feed_line, grid, trouble_lines, Screen};
 
 /// One pod row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,13 +75,14 @@ pub fn rows(s: &State, now: Timestamp, limit: usize) -> Vec<PodRow> {
         .collect()
 }
 
-pub fn frame(
-    s: &State,
-    cx: &Context,
-    now: Timestamp,
-    screen: Screen,
-    recent: &[Line],
-) -> Vec<String> {
+pub fn frame(scene: &Scene, screen: Screen) -> Vec<String> {
+    let Scene {
+        state: s,
+        cx,
+        now,
+        recent,
+        ..
+    } = *scene;
     let ready = s.pods().values().filter(|p| p.ready).count();
     let mut head = vec![format!(
         "{} · {} pods, {} ready · live {}",
@@ -148,7 +149,7 @@ impl View for PodsView {
     }
 
     fn frame(&self, scene: &Scene, screen: Screen) -> Vec<String> {
-        frame(scene.state, scene.cx, scene.now, screen, scene.recent)
+        frame(scene, screen)
     }
 
     fn snapshot(&self, scene: &Scene) -> serde_json::Value {
