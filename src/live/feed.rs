@@ -106,77 +106,7 @@ async fn run_kind(
     // Whether the credentials were refreshed since the watcher last read something.
     let mut refreshed = false;
     loop {
-        let ended = match kind {
-            Kind::Nodes => {
-                watch(
-                    kind,
-                    Api::<Node>::all(client.clone()),
-                    config(),
-                    |n| Object::Node(node_facts(n)),
-                    &tx,
-                )
-                .await
-            }
-            Kind::Pods => {
-                let api = match &cfg.namespace {
-                    Some(ns) => Api::<SlimPod>::namespaced(client.clone(), ns),
-                    None => Api::<SlimPod>::all(client.clone()),
-                };
-                let mut wc = config();
-                if let Some(sel) = &cfg.selector {
-                    wc = wc.labels(sel);
-                }
-                watch(kind, api, wc, |p| Object::Pod(pod_facts(p)), &tx).await
-            }
-            Kind::Pdbs => {
-                watch(
-                    kind,
-                    Api::<PodDisruptionBudget>::all(client.clone()),
-                    config(),
-                    |p| Object::Pdb(pdb_facts(p)),
-                    &tx,
-                )
-                .await
-            }
-            Kind::NodePools => {
-                let api = Api::<DynamicObject>::all_with(
-                    client.clone(),
-                    &karpenter("NodePool", "nodepools"),
-                );
-                watch(
-                    kind,
-                    api,
-                    config(),
-                    |o| Object::NodePool(node_pool_facts(o)),
-                    &tx,
-                )
-                .await
-            }
-            Kind::NodeClaims => {
-                let api = Api::<DynamicObject>::all_with(
-                    client.clone(),
-                    &karpenter("NodeClaim", "nodeclaims"),
-                );
-                watch(
-                    kind,
-                    api,
-                    config(),
-                    |o| Object::NodeClaim(node_claim_facts(o)),
-                    &tx,
-                )
-                .await
-            }
-            Kind::Events => {
-                watch(
-                    kind,
-                    Api::<CoreEvent>::all(client.clone()),
-                    config(),
-                    |e| Object::Event(event_facts(e)),
-                    &tx,
-                )
-                .await
-            }
-        };
+        let ended = watch_kind(kind, client.clone(), &cfg, &tx).await;
         match ended {
             Ended::ReceiverGone => return,
             Ended::NotServed => {
@@ -200,6 +130,52 @@ async fn run_kind(
                     client = fresh;
                 }
             }
+        }
+    }
+}
+
+/// One watcher stream of `kind`, each object converted into its facts.
+async fn watch_kind(
+    kind: Kind,
+    client: Client,
+    cfg: &FeedConfig,
+    tx: &mpsc::Sender<Change>,
+) -> Ended {
+    let karpenter_api =
+        |kind, plural| Api::<DynamicObject>::all_with(client.clone(), &karpenter(kind, plural));
+    match kind {
+        Kind::Nodes => {
+            let api = Api::<Node>::all(client.clone());
+            watch(kind, api, config(), |n| Object::Node(node_facts(n)), tx).await
+        }
+        Kind::Pods => {
+            let api = match &cfg.namespace {
+                Some(ns) => Api::<SlimPod>::namespaced(client.clone(), ns),
+                None => Api::<SlimPod>::all(client.clone()),
+            };
+            let wc = match &cfg.selector {
+                Some(sel) => config().labels(sel),
+                None => config(),
+            };
+            watch(kind, api, wc, |p| Object::Pod(pod_facts(p)), tx).await
+        }
+        Kind::Pdbs => {
+            let api = Api::<PodDisruptionBudget>::all(client.clone());
+            watch(kind, api, config(), |p| Object::Pdb(pdb_facts(p)), tx).await
+        }
+        Kind::NodePools => {
+            let api = karpenter_api("NodePool", "nodepools");
+            let convert = |o: &DynamicObject| Object::NodePool(node_pool_facts(o));
+            watch(kind, api, config(), convert, tx).await
+        }
+        Kind::NodeClaims => {
+            let api = karpenter_api("NodeClaim", "nodeclaims");
+            let convert = |o: &DynamicObject| Object::NodeClaim(node_claim_facts(o));
+            watch(kind, api, config(), convert, tx).await
+        }
+        Kind::Events => {
+            let api = Api::<CoreEvent>::all(client.clone());
+            watch(kind, api, config(), |e| Object::Event(event_facts(e)), tx).await
         }
     }
 }

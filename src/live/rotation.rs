@@ -116,10 +116,45 @@ fn old_node(s: &State, n: &LiveNode) -> OldNode {
 /// then what only delays a drain once started (PDBs, pod-level do-not-disrupt, a busy budget),
 /// then Karpenter's own words.
 pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
-    // What stops everything, and what only delays.
-    let mut stops = Vec::new();
-    let mut out = Vec::new();
-    // One pass over the pods: those on old nodes, by node.
+    let on_old = pods_on_old_nodes(s, r);
+    let blocking_pdbs: Vec<&LivePdb> = s
+        .pdbs()
+        .values()
+        .filter(|p| p.allowed() == 0 && p.matched > 0)
+        .collect();
+    let (mut stops, mut delays) = (Vec::new(), Vec::new());
+    for o in &r.old {
+        let Some(node) = s.nodes().get(&o.name) else {
+            continue;
+        };
+        if node.facts.do_not_disrupt {
+            stops.push(format!(
+                "node {}: karpenter.sh/do-not-disrupt on the node: Auto Mode will not replace it until the annotation is removed",
+                o.name
+            ));
+        }
+        let pods = on_old
+            .get(o.name.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        delays.extend(node_delays(o, pods, &blocking_pdbs));
+        if o.stage == Stage::Waiting && !node.facts.do_not_disrupt {
+            delays.push(format!(
+                "node {}: not marked Drifted yet (Auto Mode marks nodes once the control plane runs {})",
+                o.name, r.target
+            ));
+        }
+    }
+    let (pool_stops, pool_delays) = budget_blockers(s, r);
+    stops.extend(pool_stops);
+    stops.extend(delays);
+    stops.extend(pool_delays);
+    stops.extend(karpenter_says(s));
+    stops
+}
+
+/// The live pods on each old node, in one pass over the pods.
+fn pods_on_old_nodes<'a>(s: &'a State, r: &'a Rotation) -> HashMap<&'a str, Vec<&'a PodFacts>> {
     let mut on_old: HashMap<&str, Vec<&PodFacts>> = r
         .old
         .iter()
@@ -134,73 +169,56 @@ pub fn blockers(s: &State, r: &Rotation) -> Vec<String> {
             list.push(p);
         }
     }
-    let blocking_pdbs: Vec<&LivePdb> = s
-        .pdbs()
-        .values()
-        .filter(|p| p.allowed() == 0 && p.matched > 0)
+    on_old
+}
+
+/// What delays an old node's drain once it starts: PDBs that allow nothing over its pods, and
+/// do-not-disrupt pods, each with when the wait ends.
+fn node_delays(o: &OldNode, pods: &[&PodFacts], blocking_pdbs: &[&LivePdb]) -> Vec<String> {
+    let when = match o.force_drain_at {
+        Some(t) => format!(
+            "its pods will be deleted past the budget at {} ({})",
+            t.strftime("%Y-%m-%d %H:%M UTC"),
+            o.grace
+        ),
+        None if o.stage == Stage::Draining => "nothing bounds the wait".into(),
+        None => format!(
+            "once its drain starts it waits up to the {}, then deletes them",
+            o.grace
+        ),
+    };
+    let mut out: Vec<String> = blocking_pdbs
+        .iter()
+        .filter(|pdb| pods.iter().any(|p| pdb.selects(p)))
+        .map(|pdb| {
+            format!(
+                "node {}: PDB {} allows 0 disruptions ({} healthy, {} required); {when}",
+                o.name,
+                pdb.key(),
+                pdb.healthy,
+                pdb.required()
+            )
+        })
         .collect();
-    for o in &r.old {
-        let pods = on_old
-            .get(o.name.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let Some(node) = s.nodes().get(&o.name) else {
-            continue;
-        };
-        if node.facts.do_not_disrupt {
-            stops.push(format!(
-                "node {}: karpenter.sh/do-not-disrupt on the node: Auto Mode will not replace it until the annotation is removed",
-                o.name
-            ));
-        }
-        let when = match o.force_drain_at {
-            Some(t) => format!(
-                "its pods will be deleted past the budget at {} ({})",
-                t.strftime("%Y-%m-%d %H:%M UTC"),
-                o.grace
-            ),
-            None if o.stage == Stage::Draining => "nothing bounds the wait".into(),
-            None => format!(
-                "once its drain starts it waits up to the {}, then deletes them",
-                o.grace
-            ),
-        };
-        for pdb in &blocking_pdbs {
-            if pods.iter().any(|p| pdb.selects(p)) {
-                out.push(format!(
-                    "node {}: PDB {} allows 0 disruptions ({} healthy, {} required); {when}",
-                    o.name,
-                    pdb.key(),
-                    pdb.healthy,
-                    pdb.required()
-                ));
-            }
-        }
-        let mut pinned: Vec<String> = pods
-            .iter()
-            .filter(|p| p.do_not_disrupt)
-            .map(|p| p.key())
-            .collect();
-        pinned.sort();
-        for p in pinned {
-            out.push(format!(
-                "pod {p} on node {}: karpenter.sh/do-not-disrupt; {when}",
-                o.name
-            ));
-        }
-        if o.stage == Stage::Waiting && !node.facts.do_not_disrupt {
-            out.push(format!(
-                "node {}: not marked Drifted yet (Auto Mode marks nodes once the control plane runs {})",
-                o.name, r.target
-            ));
-        }
-    }
-    let (pool_stops, pool_delays) = budget_blockers(s, r);
-    stops.extend(pool_stops);
-    out.extend(pool_delays);
-    stops.extend(out);
-    let mut out = stops;
+    let mut pinned: Vec<String> = pods
+        .iter()
+        .filter(|p| p.do_not_disrupt)
+        .map(|p| p.key())
+        .collect();
+    pinned.sort();
+    out.extend(pinned.into_iter().map(|p| {
+        format!(
+            "pod {p} on node {}: karpenter.sh/do-not-disrupt; {when}",
+            o.name
+        )
+    }));
+    out
+}
+
+/// Karpenter's own DisruptionBlocked and FailedDraining messages, the newest five different ones.
+fn karpenter_says(s: &State) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
     for e in s.events().iter().rev() {
         if (e.reason == "DisruptionBlocked" || e.reason == "FailedDraining")
             && seen.insert((e.reason.clone(), e.message.clone()))

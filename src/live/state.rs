@@ -45,8 +45,8 @@ pub struct Progress {
     pub replaced: BTreeMap<String, u32>,
     pub first_replaced: Option<Timestamp>,
     pub last_replaced: Option<Timestamp>,
-    /// When the rotation started, from the cluster's own timestamps: the earliest Drifted
-    /// transition of a NodeClaim, node disruption, or replacement node launch seen.
+    /// When the rotation started, from the cluster's own timestamps (never an estimate): the
+    /// earliest Drifted transition of a NodeClaim, or replacement node launch, seen.
     pub rotation_started: Option<Timestamp>,
     /// Controlled pods that left a node being replaced (they are recreated elsewhere).
     pub pods_rescheduled: u32,
@@ -418,82 +418,89 @@ impl State {
     // -----------------------------------------------------------------------------------------
 
     fn upsert_node(&mut self, n: NodeFacts, now: Timestamp, out: &mut Vec<Line>) {
-        let name = n.name.clone();
-        let line = |event, text: String| Line::new(now, Subject::Node, event, name.clone(), text);
-        match self.nodes.get(&name).map(|l| l.facts.clone()) {
-            None => {
-                if self.is_synced(Kind::Nodes) {
-                    self.joined.insert(name.clone());
-                    if self
-                        .target
-                        .is_some_and(|t| !crate::disruption::node::is_old(&n.kubelet_version, t))
-                    {
-                        self.rotation_began(n.created.unwrap_or(now));
-                    }
-                }
-                self.progress.nodes_joined += 1;
-                self.moved(now);
-                out.push(line(
-                    "joined",
-                    format!(
-                        "joined {}{}",
-                        describe(&n),
-                        if n.ready { ", Ready" } else { "" }
-                    ),
-                ));
-            }
-            Some(old) => {
-                if !old.ready && n.ready {
-                    let took = match (n.ready_since.or(Some(now)), n.created) {
-                        (Some(r), Some(c)) => Some(r.duration_since(c).as_secs().max(0)),
-                        _ => None,
-                    };
-                    let mut l = line(
-                        "ready",
-                        match took {
-                            Some(s) => format!("Ready (in {s}s)"),
-                            None => "Ready".into(),
-                        },
-                    );
-                    if let Some(s) = took {
-                        l = l.seconds(s);
-                    }
-                    out.push(l);
-                }
-                if old.ready && !n.ready {
-                    out.push(line("notready", "NotReady".into()));
-                }
-                if !old.disrupted && n.disrupted {
-                    self.moved(now);
-                    self.rotation_began(now);
-                    let why = match self.claim_of(&name) {
-                        Some(c) if c.drifted => " (Drifted)",
-                        _ => "",
-                    };
-                    out.push(line(
-                        "disrupted",
-                        format!("tainted karpenter.sh/disrupted{why}"),
-                    ));
-                }
-                if !old.unschedulable && n.unschedulable {
-                    out.push(line("cordoned", "cordoned (SchedulingDisabled)".into()));
-                }
-                if old.unschedulable && !n.unschedulable {
-                    out.push(line("uncordoned", "uncordoned".into()));
-                }
-                if old.deletion.is_none() && n.deletion.is_some() {
-                    self.moved(now);
-                    out.push(line("deleting", "deleting".into()));
-                }
-                if old.kubelet_version != n.kubelet_version {
-                    out.push(line(
-                        "version",
-                        format!("kubelet {} → {}", old.kubelet_version, n.kubelet_version),
-                    ));
-                }
+        match self.nodes.get(&n.name).map(|l| l.facts.clone()) {
+            None => self.node_joined(&n, now, out),
+            Some(old) => self.node_changed(&old, &n, now, out),
+        }
+        self.nodes.insert(n.name.clone(), LiveNode::new(n));
+    }
+
+    fn node_joined(&mut self, n: &NodeFacts, now: Timestamp, out: &mut Vec<Line>) {
+        if self.is_synced(Kind::Nodes) {
+            self.joined.insert(n.name.clone());
+            // A replacement launched on the target: the rotation has begun by then.
+            if self
+                .target
+                .is_some_and(|t| !crate::disruption::node::is_old(&n.kubelet_version, t))
+            {
+                self.rotation_began(n.created.unwrap_or(now));
             }
         }
-        self.nodes.insert(name, LiveNode::new(n));
+        self.progress.nodes_joined += 1;
+        self.moved(now);
+        let text = format!(
+            "joined {}{}",
+            describe(n),
+            if n.ready { ", Ready" } else { "" }
+        );
+        out.push(Line::new(
+            now,
+            Subject::Node,
+            "joined",
+            n.name.clone(),
+            text,
+        ));
+    }
+
+    /// The feed lines for what changed on a known node, and the moves it makes.
+    fn node_changed(
+        &mut self,
+        old: &NodeFacts,
+        n: &NodeFacts,
+        now: Timestamp,
+        out: &mut Vec<Line>,
+    ) {
+        let line = |event, text: String| Line::new(now, Subject::Node, event, n.name.clone(), text);
+        if !old.ready && n.ready {
+            let took = match (n.ready_since.or(Some(now)), n.created) {
+                (Some(r), Some(c)) => Some(r.duration_since(c).as_secs().max(0)),
+                _ => None,
+            };
+            out.push(match took {
+                Some(s) => line("ready", format!("Ready (in {s}s)")).seconds(s),
+                None => line("ready", "Ready".into()),
+            });
+        }
+        if old.ready && !n.ready {
+            out.push(line("notready", "NotReady".into()));
+        }
+        if !old.disrupted && n.disrupted {
+            self.moved(now);
+            let why = match self.claim_of(&n.name) {
+                Some(c) if c.drifted => " (Drifted)",
+                _ => "",
+            };
+            out.push(line(
+                "disrupted",
+                format!("tainted karpenter.sh/disrupted{why}"),
+            ));
+        }
+        if !old.unschedulable && n.unschedulable {
+            out.push(line("cordoned", "cordoned (SchedulingDisabled)".into()));
+        }
+        if old.unschedulable && !n.unschedulable {
+            out.push(line("uncordoned", "uncordoned".into()));
+        }
+        if old.deletion.is_none() && n.deletion.is_some() {
+            self.moved(now);
+            out.push(line("deleting", "deleting".into()));
+        }
+        if old.kubelet_version != n.kubelet_version {
+            out.push(line(
+                "version",
+                format!("kubelet {} → {}", old.kubelet_version, n.kubelet_version),
+            ));
+        }
     }
 
     fn delete_node(&mut self, name: &str, now: Timestamp, out: &mut Vec<Line>) {

@@ -127,13 +127,16 @@ impl Report {
 
 /// The rotation's part of the report, read from the live state, and how the rotation ended.
 /// The node phase runs from the rotation's first move the cluster recorded (a NodeClaim's
-/// Drifted transition, a node's disruption, a replacement's launch) to the last old node gone;
+/// Drifted transition, a replacement's launch) to the last old node gone;
 /// the control plane's phase ends no later than that first move.
 pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, end: End) {
+    // Nothing of this update's rotation happens before the update itself was created.
+    let floor = r.control_plane.as_ref().map(|cp| cp.start);
     let started = s
         .progress()
         .rotation_started
-        .or(s.progress().first_replaced);
+        .or(s.progress().first_replaced)
+        .map(|t| floor.map_or(t, |f| t.max(f)));
     r.nodes = started.map(|start| Span {
         start,
         end: s.progress().last_replaced.filter(|e| *e >= start),
