@@ -94,6 +94,13 @@ pub struct PdbOutcome {
     pub violations: Vec<Violation>,
 }
 
+impl PdbOutcome {
+    /// It went down to what it requires (or below) at some point.
+    pub fn at_minimum(&self) -> bool {
+        self.lowest_healthy.is_some_and(|l| l <= self.required)
+    }
+}
+
 impl Report {
     pub fn violated(&self) -> bool {
         self.pdbs.iter().any(|p| !p.violations.is_empty())
@@ -263,33 +270,75 @@ fn nodes_text(r: &Report) -> String {
     )
 }
 
-/// One row per PDB, and one per violation under it.
+/// PDB rows the report shows at most; beyond them a count stands for the rest.
+const PDB_ROWS: usize = 10;
+
+/// The PDBs that matter first: the violated ones (most violations first), then those that sat at
+/// their minimum, then the rest; by name within each. When there are more than fit, only the
+/// violated and those at their minimum are shown, and one line counts the PDBs that kept a
+/// margin (`--report` and `-o json` keep every PDB).
 fn pdb_rows(r: &Report, out: &mut String) {
-    for p in &r.pdbs {
+    let mut pdbs: Vec<&PdbOutcome> = r.pdbs.iter().collect();
+    pdbs.sort_by(|a, b| {
+        b.violations
+            .len()
+            .cmp(&a.violations.len())
+            .then_with(|| b.at_minimum().cmp(&a.at_minimum()))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let crowded = pdbs.len() > PDB_ROWS;
+    let mut shown = 0;
+    for p in &pdbs {
+        let notable = !p.violations.is_empty() || p.at_minimum();
+        if crowded && (!notable || (shown >= PDB_ROWS && p.violations.is_empty())) {
+            continue;
+        }
+        shown += 1;
+        pdb_row(p, out);
+    }
+    if shown < pdbs.len() {
+        let margin = pdbs
+            .iter()
+            .filter(|p| !p.at_minimum() && p.violations.is_empty())
+            .count();
+        let minimum = pdbs.len() - shown - margin;
+        let mut text = format!("{margin} more kept a margin above their minimum");
+        if minimum > 0 {
+            text.push_str(&format!("; {minimum} more sat at their minimum"));
+        }
         row(
             out,
-            &format!("PDB {}", p.name),
+            "PDBs",
+            format!("{text} (every PDB is in --report and -o json)"),
+        );
+    }
+}
+
+/// One PDB, and one row per violation under it.
+fn pdb_row(p: &PdbOutcome, out: &mut String) {
+    row(
+        out,
+        &format!("PDB {}", p.name),
+        format!(
+            "required {} · lowest healthy {} · violations {}",
+            p.required,
+            p.lowest_healthy.map_or("-".into(), |l| l.to_string()),
+            p.violations.len()
+        ),
+    );
+    for v in &p.violations {
+        row(
+            out,
+            "",
             format!(
-                "required {} · lowest healthy {} · violations {}",
-                p.required,
-                p.lowest_healthy.map_or("-".into(), |l| l.to_string()),
-                p.violations.len()
+                "violated {} → {}: {} healthy of {} required",
+                v.start.strftime("%H:%M:%S"),
+                v.end
+                    .map_or("…".into(), |e| e.strftime("%H:%M:%S").to_string()),
+                v.lowest,
+                v.required
             ),
         );
-        for v in &p.violations {
-            row(
-                out,
-                "",
-                format!(
-                    "violated {} → {}: {} healthy of {} required",
-                    v.start.strftime("%H:%M:%S"),
-                    v.end
-                        .map_or("…".into(), |e| e.strftime("%H:%M:%S").to_string()),
-                    v.lowest,
-                    v.required
-                ),
-            );
-        }
     }
 }
 
@@ -421,6 +470,53 @@ mod tests {
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["outcome"], "left");
         assert_eq!(json["complete"], false);
+    }
+
+    #[test]
+    fn with_many_pdbs_the_violated_and_those_at_their_minimum_come_first() {
+        let mut r = article_report();
+        let pdb = |name: &str, lowest: i64| PdbOutcome {
+            name: name.into(),
+            required: 2,
+            lowest_healthy: Some(lowest),
+            violations: vec![],
+        };
+        r.pdbs = (0..40)
+            .map(|i| pdb(&format!("ns/margin-{i:02}"), 5))
+            .collect();
+        r.pdbs.push(pdb("ns/at-minimum", 2));
+        let mut hurt = pdb("ns/zz-violated", 1);
+        hurt.violations.push(Violation {
+            start: t(900),
+            end: Some(t(910)),
+            lowest: 1,
+            required: 2,
+        });
+        r.pdbs.push(hurt);
+        let text = render(&r);
+        let rows: Vec<&str> = text.lines().filter(|l| l.contains("  PDB")).collect();
+        assert!(rows[0].contains("PDB ns/zz-violated"), "{text}");
+        assert!(rows[1].contains("PDB ns/at-minimum"), "{text}");
+        assert!(!text.contains("margin-00"), "{text}");
+        assert!(
+            text.contains("PDBs             40 more kept a margin above their minimum"),
+            "{text}"
+        );
+        assert_eq!(
+            serde_json::to_value(&r).unwrap()["pdbs"]
+                .as_array()
+                .unwrap()
+                .len(),
+            42
+        );
+        // a few PDBs are all shown, the notable first
+        r.pdbs.truncate(3);
+        r.pdbs.push(pdb("ns/at-minimum", 2));
+        let text = render(&r);
+        let rows: Vec<&str> = text.lines().filter(|l| l.contains("  PDB ")).collect();
+        assert_eq!(rows.len(), 4, "{text}");
+        assert!(rows[0].contains("ns/at-minimum"), "{text}");
+        assert!(!text.contains("kept a margin"), "{text}");
     }
 
     #[test]
