@@ -137,9 +137,7 @@ async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, Err
         region: Some(facts.cluster.region.clone()),
         server_version: format!("v{}", facts.cluster.version),
     };
-    let mut ended = rotation(&printer, args, cx, early, target).await?;
-    let local = Timestamp::now();
-    rep.clock_offset = ended.state.now(local).duration_since(local);
+    let ended = rotation(&printer, args, cx, early, target).await?;
     let outcome = rotation_outcome(&printer, global, args, &ended, &mut rep);
     finish_report(&printer, args, &mut rep)?;
     Ok(outcome)
@@ -356,7 +354,7 @@ fn rotation_outcome(
     ended: &Ended,
     rep: &mut Report,
 ) -> Outcome {
-    report::rotation_part(rep, &ended.state, ended.stalled_secs, ended.end);
+    report::rotation_part(rep, ended);
     match ended.end {
         End::Complete(c) if c.violated => Outcome::PdbViolated,
         End::Complete(_) => Outcome::Done,
@@ -374,7 +372,7 @@ fn rotation_outcome(
                 total: rep.nodes_total,
             }
         }
-        End::Interrupted | End::Closed | End::Refused => {
+        End::Interrupted | End::Closed => {
             printer.note(&format!(
                 "Interrupted: the rotation goes on. {}",
                 reattach_hint(global, args)

@@ -120,7 +120,7 @@ fn outcome(ended: Ended) -> Outcome {
             total: r.total,
         },
         (End::Closed | End::Quit, _) => Outcome::Done,
-        (End::Interrupted | End::Refused, _) => Outcome::Interrupted,
+        (End::Interrupted, _) => Outcome::Interrupted,
         (End::TimedOut, _) => Outcome::TimedOut,
         (End::Complete(c), _) if c.violated => Outcome::PdbViolated,
         (End::Complete(_), _) => Outcome::Done,

@@ -57,10 +57,6 @@ impl Policy {
         }
     }
 
-    pub fn goal(&self) -> Goal {
-        self.goal
-    }
-
     /// The rotation at server time `now`, wall time `local`.
     pub fn read(&self, s: &State, now: Timestamp, local: Timestamp) -> Rotation {
         let moved = s.progress().last_progress;

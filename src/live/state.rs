@@ -95,8 +95,6 @@ pub struct State {
     refused: Option<String>,
     /// When the state was created (local time).
     started: Timestamp,
-    /// Changes applied so far (views redraw when it moves).
-    revision: u64,
 }
 
 impl State {
@@ -120,7 +118,6 @@ impl State {
             progress: Progress::default(),
             refused: None,
             started: local,
-            revision: 0,
         }
     }
 
@@ -139,11 +136,6 @@ impl State {
     /// Nodes that joined while watching (after the first list).
     pub fn joined(&self) -> &BTreeSet<String> {
         &self.joined
-    }
-
-    /// Pods by node name.
-    pub fn tallies(&self) -> &HashMap<String, Tally> {
-        &self.tallies
     }
 
     /// Every pod, by `namespace/name`.
@@ -191,11 +183,6 @@ impl State {
         self.started
     }
 
-    /// Changes applied so far (views redraw when it moves).
-    pub fn revision(&self) -> u64 {
-        self.revision
-    }
-
     /// Whether the first list of `kind` is complete.
     pub fn is_synced(&self, kind: Kind) -> bool {
         self.synced.contains(&kind)
@@ -235,7 +222,6 @@ impl State {
 
     /// Applies one change; returns the lines it produced.
     pub fn apply(&mut self, change: Change, local: Timestamp) -> Vec<Line> {
-        self.revision += 1;
         let mut out = Vec::new();
         let kind = match &change {
             Change::Relist(k)

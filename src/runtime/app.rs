@@ -72,8 +72,6 @@ pub enum End {
     TimedOut,
     /// Every node runs the target.
     Complete(Completion),
-    /// The API server refused the credentials, fresh ones too (the reason is in the state).
-    Refused,
 }
 
 /// What the loop leaves behind.
@@ -84,6 +82,8 @@ pub struct Ended {
     pub rotation: Option<Rotation>,
     /// How long the rotation was stalled in all, in seconds.
     pub stalled_secs: i64,
+    /// How far the server's clock is ahead of this machine's, as the state learned it.
+    pub clock_offset: SignedDuration,
 }
 
 /// One live view, running.
@@ -208,15 +208,15 @@ impl<'a> App<'a> {
             self.printer.out(&(self.frame(full).join("\n") + "\n"));
         }
         let rotation = self.rotation();
-        let stalled_secs = self
-            .policy
-            .as_ref()
-            .map_or(0, |p| p.stalled_total(Timestamp::now()));
+        let local = Timestamp::now();
+        let stalled_secs = self.policy.as_ref().map_or(0, |p| p.stalled_total(local));
+        let clock_offset = self.state.now(local).duration_since(local);
         Ok(Ended {
             end,
             state: self.state,
             rotation,
             stalled_secs,
+            clock_offset,
         })
     }
 
@@ -224,7 +224,8 @@ impl<'a> App<'a> {
     /// policy's lines; `Some` when the view is over.
     fn turn(&mut self) -> Option<End> {
         if self.state.refused().is_some() {
-            return Some(End::Refused);
+            // `run` turns it into the error that names the refused credentials.
+            return Some(End::Closed);
         }
         if self.mode == Mode::Once {
             if !self.state.all_synced(self.view.kinds()) {

@@ -10,8 +10,7 @@ use serde::Serialize;
 
 use crate::duration::human;
 use crate::live::pdb::Violation;
-use crate::live::State;
-use crate::runtime::app::End;
+use crate::runtime::app::{End, Ended};
 use crate::ui::row;
 use crate::version::Minor;
 
@@ -136,7 +135,9 @@ impl Report {
 /// The node phase runs from the rotation's first move the cluster recorded (a NodeClaim's
 /// Drifted transition, a replacement's launch) to the last old node gone;
 /// the control plane's phase ends no later than that first move.
-pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, end: End) {
+pub fn rotation_part(r: &mut Report, ended: &Ended) {
+    let s = &ended.state;
+    r.clock_offset = ended.clock_offset;
     // Nothing of this update's rotation happens before the update itself was created.
     let floor = r.control_plane.as_ref().map(|cp| cp.start);
     let started = s
@@ -168,17 +169,17 @@ pub fn rotation_part(r: &mut Report, s: &State, blocked_seconds: i64, end: End) 
             violations: p.violations.clone(),
         })
         .collect();
-    r.blocked_seconds = blocked_seconds;
+    r.blocked_seconds = ended.stalled_secs;
     r.pods_past_budget = s.progress().past_budget.clone();
-    let old = s.nodes().values().filter(|n| n.is_old(r.to)).count();
-    r.nodes_total = s.nodes().len();
-    r.nodes_on_target = r.nodes_total - old;
-    r.complete = matches!(end, End::Complete(_));
-    r.ending = match end {
+    if let Some(rotation) = &ended.rotation {
+        (r.nodes_on_target, r.nodes_total) = (rotation.on_target, rotation.total);
+    }
+    r.complete = matches!(ended.end, End::Complete(_));
+    r.ending = match ended.end {
         End::Complete(_) => Ending::Done,
         End::TimedOut => Ending::TimedOut,
         End::Quit => Ending::Left,
-        End::Interrupted | End::Closed | End::Refused => Ending::Interrupted,
+        End::Interrupted | End::Closed => Ending::Interrupted,
     };
 }
 
