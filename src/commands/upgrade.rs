@@ -138,27 +138,44 @@ async fn upgrade(global: &GlobalArgs, args: &UpgradeArgs) -> Result<Outcome, Err
         server_version: format!("v{}", facts.cluster.version),
     };
     let ended = rotation(&printer, args, cx, early, target).await?;
-    let outcome = rotation_outcome(&printer, global, args, &ended, &mut rep);
+    let outcome = rotation_outcome(&ended, &mut rep);
     finish_report(&printer, args, &mut rep)?;
+    // Said last, under the report: what still goes on and how to follow it.
+    match outcome {
+        Outcome::Left { on_target, total } => printer.note(&format!(
+            "Left the live view with {on_target} of {total} nodes on {target}: the rotation goes on. {}",
+            reattach_hint(global, args)
+        )),
+        Outcome::Interrupted => printer.note(&format!(
+            "Interrupted: the rotation goes on. {}",
+            reattach_hint(global, args)
+        )),
+        _ => {}
+    }
     Ok(outcome)
 }
 
-/// The report path is checked before anything changes, not after the cluster was upgraded.
+/// The report path is checked before anything changes, not after the cluster was upgraded; a
+/// file made only to check is removed again, so a run that stops early leaves no empty report.
 fn check_report_path(args: &UpgradeArgs) -> Result<(), Error> {
     let Some(path) = &args.report else {
         return Ok(());
     };
+    let existed = path.exists();
     std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
-        .map(|_| ())
         .map_err(|e| {
             Error::Usage(format!(
                 "cannot write the report to {}: {e} — pass a --report path in a writable directory",
                 path.display()
             ))
-        })
+        })?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
 }
 
 /// From where the run starts to the update to follow: nothing, an update in flight, or — fresh —
@@ -347,38 +364,17 @@ async fn rotation(
 }
 
 /// The rotation's part of the report, and how the upgrade ended.
-fn rotation_outcome(
-    printer: &Printer,
-    global: &GlobalArgs,
-    args: &UpgradeArgs,
-    ended: &Ended,
-    rep: &mut Report,
-) -> Outcome {
+fn rotation_outcome(ended: &Ended, rep: &mut Report) -> Outcome {
     report::rotation_part(rep, ended);
     match ended.end {
         End::Complete(c) if c.violated => Outcome::PdbViolated,
         End::Complete(_) => Outcome::Done,
         End::TimedOut => Outcome::TimedOut,
-        End::Quit => {
-            printer.note(&format!(
-                "Left the live view with {} of {} nodes on {}: the rotation goes on. {}",
-                rep.nodes_on_target,
-                rep.nodes_total,
-                rep.to,
-                reattach_hint(global, args)
-            ));
-            Outcome::Left {
-                on_target: rep.nodes_on_target,
-                total: rep.nodes_total,
-            }
-        }
-        End::Interrupted | End::Closed => {
-            printer.note(&format!(
-                "Interrupted: the rotation goes on. {}",
-                reattach_hint(global, args)
-            ));
-            Outcome::Interrupted
-        }
+        End::Quit => Outcome::Left {
+            on_target: rep.nodes_on_target,
+            total: rep.nodes_total,
+        },
+        End::Interrupted | End::Closed => Outcome::Interrupted,
     }
 }
 

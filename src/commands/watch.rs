@@ -66,7 +66,13 @@ pub async fn run(global: &GlobalArgs, what: &WatchCommand) -> Result<Outcome, Er
     if let (Some(g), WatchCommand::Rotation(a)) = (goal, what) {
         app = app.following(g, a.timeout.map(|t| Instant::now() + t));
     }
-    Ok(outcome(app.run(rx).await?))
+    let outcome = outcome(app.run(rx).await?);
+    if let Outcome::Left { on_target, total } = outcome {
+        printer.note(&format!(
+            "Left the view with {on_target} of {total} nodes on the target: the rotation goes on (run the same command to follow it again)."
+        ));
+    }
+    Ok(outcome)
 }
 
 /// Every object of the kinds `view` needs.

@@ -302,12 +302,12 @@ impl State {
 
     /// Feeds the server clock with timestamps of things that just happened.
     fn saw_times(&mut self, o: &Object, local: Timestamp) {
-        let times: [Option<Timestamp>; 2] = match o {
-            Object::Node(n) => [n.created, n.ready_since],
-            Object::Pod(p) => [p.created, None],
-            Object::NodeClaim(c) => [c.created, c.deletion],
-            Object::Event(e) => [e.last_seen, None],
-            Object::Pdb(_) | Object::NodePool(_) => [None, None],
+        let times: [Option<Timestamp>; 3] = match o {
+            Object::Node(n) => [n.created, n.ready_since, None],
+            Object::Pod(p) => [p.created, None, None],
+            Object::NodeClaim(c) => [c.created, c.deletion, c.drifted_since],
+            Object::Event(e) => [e.last_seen, None, None],
+            Object::Pdb(_) | Object::NodePool(_) => [None, None, None],
         };
         for t in times.into_iter().flatten() {
             self.clock.saw(t, local);

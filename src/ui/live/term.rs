@@ -4,6 +4,7 @@
 //! terminal is restored on every way out: drop, Ctrl-C, and panic.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 
 use crossterm::cursor::{Hide, MoveTo, Show};
@@ -41,6 +42,7 @@ impl Terminal {
             }));
         });
         terminal::enable_raw_mode()?;
+        ENTERED.store(true, Ordering::SeqCst);
         let mut out = io::stdout();
         out.execute(EnterAlternateScreen)?.execute(Hide)?;
         Ok(Terminal { out })
@@ -82,8 +84,15 @@ impl Drop for Terminal {
     }
 }
 
-/// Leaves the alternate screen, shows the cursor and ends raw mode (harmless when not entered).
+/// Whether the live terminal is entered (restoring writes nothing otherwise, so logs and pipes
+/// get no escape sequences).
+static ENTERED: AtomicBool = AtomicBool::new(false);
+
+/// Leaves the alternate screen, shows the cursor and ends raw mode (nothing when not entered).
 pub fn restore() {
+    if !ENTERED.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let mut out = io::stdout();
     let _ = out.execute(Show);
     let _ = out.execute(LeaveAlternateScreen);
