@@ -29,7 +29,7 @@ pub struct Cli {
 }
 
 /// The exit codes, for `--help` and the man pages.
-pub const EXIT_CODES: &str = "Exit codes: 0 ok (no check FAILed, upgrade complete), 1 a check FAILed, the upgrade was declined, refused or failed, or a PDB was violated, 2 usage, configuration or access error (or an incomplete preflight), 3 timed out while waiting, 4 left the live view while the rotation goes on, 130 interrupted.";
+pub const EXIT_CODES: &str = "Exit codes: 0 ok (no check FAILed, upgrade complete), 1 a check FAILed, the upgrade was declined, refused or failed, or a PDB was violated, 2 usage, configuration or access error (or an incomplete preflight), 3 timed out while waiting (a PDB violated before the deadline makes it 1), 4 left the live view while the rotation goes on, 130 interrupted.";
 
 /// Options every command accepts. Unset options fall back to the AWS SDK's and kube's own loaders
 /// (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config, KUBECONFIG, ~/.kube/config).

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clients;
 pub mod commands;
 pub mod connect;
+pub mod count;
 pub mod disruption;
 pub mod duration;
 pub mod error;

@@ -6,7 +6,7 @@
 //! | 0 | done (checks passed, upgrade complete, a view closed) |
 //! | 1 | checks failed, the upgrade was declined or refused or failed, a PDB was violated |
 //! | 2 | usage, configuration or access error; the preflight is incomplete |
-//! | 3 | timed out (`--timeout`); the work goes on in the cluster |
+//! | 3 | timed out (`--timeout`) with no PDB violated; the work goes on in the cluster |
 //! | 4 | left the live view (`q`) while the rotation goes on |
 //! | 130 | interrupted (Ctrl-C) |
 

@@ -13,7 +13,8 @@ pub enum Outcome {
     Declined,
     /// EKS refused the update or the update ended unsuccessfully.
     UpdateFailed,
-    /// Every node reached the target, but a PodDisruptionBudget was violated on the way.
+    /// A PodDisruptionBudget was violated during the rotation: every node reached the target
+    /// anyway, or the deadline passed first (the report says which).
     PdbViolated,
     /// Some checks could not be run (an API refused or was unreachable): the verdict is partial.
     Incomplete,

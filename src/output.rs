@@ -77,6 +77,14 @@ impl Printer {
         self.out(&text);
     }
 
+    /// Plain lines already made (the digest's), one per line.
+    pub fn plain(&self, lines: &[String]) {
+        if lines.is_empty() {
+            return;
+        }
+        self.out(&(lines.join("\n") + "\n"));
+    }
+
     /// A sentence for people on stderr, wrapped to the terminal.
     pub fn note(&self, text: &str) {
         let text = match terminal_width(std::io::stderr().is_terminal()) {

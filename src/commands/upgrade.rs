@@ -314,8 +314,14 @@ async fn control_plane(
 ) -> Result<Outcome, Error> {
     // The update's creation time is the cluster's own start of it.
     let start = u.created_at.unwrap_or_else(Timestamp::now);
-    let spinner = !printer.json() && std::io::stderr().is_terminal();
-    let done = follow::follow(aws, cluster, u, spinner).await?;
+    let show = if printer.json() {
+        follow::Show::Quiet
+    } else if std::io::stderr().is_terminal() {
+        follow::Show::Spinner
+    } else {
+        follow::Show::Lines(printer)
+    };
+    let done = follow::follow(aws, cluster, u, show).await?;
     rep.control_plane = Some(Span {
         start,
         end: Some(Timestamp::now()),
@@ -369,6 +375,8 @@ fn rotation_outcome(ended: &Ended, rep: &mut Report) -> Outcome {
     match ended.end {
         End::Complete(c) if c.violated => Outcome::PdbViolated,
         End::Complete(_) => Outcome::Done,
+        // A violation outweighs the deadline (the report still says it timed out).
+        End::TimedOut if ended.violated() => Outcome::PdbViolated,
         End::TimedOut => Outcome::TimedOut,
         End::Quit => Outcome::Left {
             on_target: rep.nodes_on_target,

@@ -119,8 +119,10 @@ fn goal(a: &RotationArgs, server_version: &str) -> Result<Goal, Error> {
 }
 
 /// How the view ended, in the command's terms: leaving a rotation that goes on is its own outcome.
+/// A violation outweighs a deadline: the rotation ran out of time and broke a PDB on the way.
 fn outcome(ended: Ended) -> Outcome {
     match (ended.end, &ended.rotation) {
+        (End::TimedOut, Some(_)) if ended.violated() => Outcome::PdbViolated,
         (End::Quit, Some(r)) => Outcome::Left {
             on_target: r.on_target,
             total: r.total,

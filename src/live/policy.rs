@@ -1,5 +1,5 @@
 //! The rotation policy: from the live state at one instant, what a person must be told about a
-//! node rotation (progress when the counts move, a stall with its reasons when nothing moved for
+//! node rotation (progress when its counts move, a stall with its reasons when nothing moved for
 //! `stall_after`, said again only when the reasons change, each PDB's lowest point and the
 //! verdict at the end) and whether it is over. Used alike by `watch rotation` and `upgrade`. Pure:
 //! time is passed in twice — the server's clock (as the state keeps it) for what is shown, and
@@ -31,8 +31,8 @@ pub struct Completion {
 #[derive(Debug, Clone)]
 pub struct Policy {
     goal: Goal,
-    /// (on target, total) at the last progress line.
-    last_counts: Option<(usize, usize)>,
+    /// The last progress line's text.
+    last_progress: Option<String>,
     /// The reasons the last stall line gave.
     stall_reported: Option<Vec<String>>,
     /// Seconds stalled in stretches that ended, and when the current one began.
@@ -48,7 +48,7 @@ impl Policy {
     pub fn new(goal: Goal) -> Policy {
         Policy {
             goal,
-            last_counts: None,
+            last_progress: None,
             stall_reported: None,
             stalled_secs: 0,
             stalled_since: None,
@@ -87,10 +87,12 @@ impl Policy {
         }
         let r = self.read(s, now, local);
         let mut lines = Vec::new();
-        let counts = (r.on_target, r.total);
-        if self.last_counts != Some(counts) {
-            self.last_counts = Some(counts);
-            lines.push(self.line(now, "progress", rotation::summary(&r)));
+        // Said again whenever it reads differently: nodes, drains, pods moved, PDBs at their
+        // minimum, violations (the plain output's digest spaces them out).
+        let progress = rotation::progress_text(s, &r);
+        if self.last_progress.as_ref() != Some(&progress) {
+            self.last_progress = Some(progress.clone());
+            lines.push(self.line(now, "progress", progress));
         }
         self.stall(s, &r, now, local, &mut lines);
         if !r.complete {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use super::node::LiveNode;
 use super::pdb::LivePdb;
 use super::state::State;
+use crate::count::thousands;
 use crate::disruption::budget::drift_allowance;
 use crate::disruption::node::{stage, Stage};
 use crate::duration::human;
@@ -308,7 +309,49 @@ fn budget_blockers(s: &State, r: &Rotation) -> (Vec<String>, Vec<String>) {
 
 /// `1/2 nodes on 1.31`.
 pub fn summary(r: &Rotation) -> String {
-    format!("{}/{} nodes on {}", r.on_target, r.total, r.target)
+    format!(
+        "{}/{} nodes on {}",
+        thousands(r.on_target),
+        thousands(r.total),
+        r.target
+    )
+}
+
+/// The progress line: `2,151/5,484 nodes on 1.31 · 512 draining · 31,200 pods rescheduled · 37
+/// PDBs at their minimum · 0 violations` (the PDB parts when there are PDBs).
+pub fn progress_text(s: &State, r: &Rotation) -> String {
+    let draining = r.old.iter().filter(|o| o.stage == Stage::Draining).count();
+    let moved = s.progress().pods_rescheduled as usize;
+    let mut text = format!(
+        "{} · {draining} draining · {} pods rescheduled",
+        summary(r),
+        thousands(moved)
+    );
+    let judged = s
+        .pdbs()
+        .values()
+        .filter(|p| p.expected() > 0 || p.matched > 0);
+    let (mut at_minimum, mut violated, mut any) = (0, 0, false);
+    for p in judged {
+        any = true;
+        if p.open_violation().is_some() || p.healthy < p.required() {
+            violated += 1;
+        } else if p.healthy == p.required() {
+            at_minimum += 1;
+        }
+    }
+    if any {
+        let (pdbs, their) = if at_minimum == 1 {
+            ("PDB", "its")
+        } else {
+            ("PDBs", "their")
+        };
+        let s = if violated == 1 { "" } else { "s" };
+        text.push_str(&format!(
+            " · {at_minimum} {pdbs} at {their} minimum · {violated} violation{s}"
+        ));
+    }
+    text
 }
 
 /// The progress bar's fraction, 0..=1.

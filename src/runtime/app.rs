@@ -18,6 +18,7 @@ use crate::live::policy::{Completion, Goal, Policy};
 use crate::live::rotation::Rotation;
 use crate::live::{Change, Line, State};
 use crate::output::Printer;
+use crate::ui::digest::Digest;
 use crate::ui::live::term::{self, Key, Terminal};
 use crate::ui::live::{Context, Screen};
 use crate::ui::views::{Scene, View};
@@ -36,7 +37,7 @@ const TROUBLE_QUIET: SignedDuration = SignedDuration::from_secs(45);
 pub enum Mode {
     /// Frames redrawn in place on a terminal.
     Tty,
-    /// One line per change.
+    /// One line per change, digested when they come faster than a person reads.
     Plain,
     /// One JSON object per change.
     Json,
@@ -86,6 +87,13 @@ pub struct Ended {
     pub clock_offset: SignedDuration,
 }
 
+impl Ended {
+    /// A PDB was violated while the view followed it.
+    pub fn violated(&self) -> bool {
+        self.state.pdbs().values().any(|p| !p.violations.is_empty())
+    }
+}
+
 /// One live view, running.
 pub struct App<'a> {
     view: &'a dyn View,
@@ -98,6 +106,8 @@ pub struct App<'a> {
     recent: VecDeque<Line>,
     /// The objects present at the first list were printed (plain and JSON modes).
     presented: bool,
+    /// Plain lines, digested at scale.
+    digest: Digest,
 }
 
 impl<'a> App<'a> {
@@ -118,6 +128,7 @@ impl<'a> App<'a> {
             deadline: None,
             recent: VecDeque::new(),
             presented: false,
+            digest: Digest::new(),
         }
     }
 
@@ -170,6 +181,10 @@ impl<'a> App<'a> {
                     let now = self.now();
                     let resumed = self.state.settle_trouble(now, TROUBLE_QUIET);
                     self.route(resumed);
+                    if self.mode == Mode::Plain {
+                        let due = self.digest.tick(Timestamp::now());
+                        self.printer.plain(&due);
+                    }
                     dirty = true;
                 }
                 _ = async { tokio::time::sleep_until(deadline.unwrap()).await }, if deadline.is_some() => {
@@ -196,6 +211,10 @@ impl<'a> App<'a> {
         };
         let was_tty = terminal.is_some();
         drop(terminal);
+        if self.mode == Mode::Plain {
+            let pending = self.digest.finish(Timestamp::now());
+            self.printer.plain(&pending);
+        }
         if let Some(why) = self.state.refused() {
             return Err(Error::KubeAccess(why.to_string()));
         }
@@ -242,7 +261,11 @@ impl<'a> App<'a> {
         if !self.presented && self.mode != Mode::Tty {
             self.presented = true;
             let present = self.view.present(&self.state, now);
-            self.printer.lines(&present);
+            if self.mode == Mode::Plain {
+                self.printer.plain(&Digest::present(&present));
+            } else {
+                self.printer.lines(&present);
+            }
         }
         if let Some(policy) = self.policy.as_mut() {
             let (lines, done) = policy.step(&self.state, now, Timestamp::now());
@@ -265,10 +288,16 @@ impl<'a> App<'a> {
     /// The view's lines go to the printer (plain, NDJSON) and to the frame's feed.
     fn route(&mut self, lines: Vec<Line>) {
         let shown: Vec<Line> = lines.into_iter().filter(|l| self.view.shows(l)).collect();
-        if matches!(self.mode, Mode::Plain | Mode::Json) {
-            self.printer.lines(&shown);
+        match self.mode {
+            Mode::Plain => {
+                let now = self.digest.push(shown.clone(), Timestamp::now());
+                self.printer.plain(&now);
+            }
+            Mode::Json => self.printer.lines(&shown),
+            Mode::Tty | Mode::Once => {}
         }
-        for l in shown {
+        // The frame's header shows the progress: the feed keeps the rest.
+        for l in shown.into_iter().filter(|l| l.event != "progress") {
             self.recent.push_back(l);
             if self.recent.len() > RECENT {
                 self.recent.pop_front();

@@ -2,6 +2,7 @@
 //! machines (`json`), and the live state into the frames, snapshots and lines of each live view
 //! (`views`, built from `live`'s pieces). No I/O besides the terminal (`live::term`), no judging.
 
+pub mod digest;
 pub mod json;
 pub mod live;
 pub mod style;

@@ -11,12 +11,26 @@ use crate::clients::Aws;
 use crate::error::{classify, Error};
 use crate::facts::eks::{describe_cluster, update_facts};
 use crate::facts::model::UpdateFacts;
+use crate::output::Printer;
 use crate::version::Minor;
 
 /// Between two DescribeUpdate calls.
 const POLL: Duration = Duration::from_secs(5);
 /// How long DescribeCluster may keep reporting the old version after `Successful`.
 const VERSION_LAG: Duration = Duration::from_secs(300);
+/// Without a terminal, the update's state is said at least this often (a log shows it is alive).
+const HEARTBEAT: Duration = Duration::from_secs(30);
+
+/// How the update's progress is shown.
+#[derive(Debug, Clone, Copy)]
+pub enum Show<'a> {
+    /// A spinner on the terminal.
+    Spinner,
+    /// A line for people when the state changes and every [`HEARTBEAT`] (logs).
+    Lines(&'a Printer),
+    /// Nothing (`-o json`: the update's documents say it).
+    Quiet,
+}
 
 /// DescribeUpdate.
 pub async fn describe(aws: &Aws, cluster: &str, id: &str) -> Result<UpdateFacts, Error> {
@@ -34,15 +48,16 @@ pub async fn describe(aws: &Aws, cluster: &str, id: &str) -> Result<UpdateFacts,
     })
 }
 
-/// Follows the update with a spinner until it is no longer InProgress; returns its last state.
-/// DescribeUpdate errors are retried (the SDK retries throttling itself) up to a few in a row.
+/// Follows the update until it is no longer InProgress, shown as `show` says; returns its last
+/// state. DescribeUpdate errors are retried (the SDK retries throttling itself) up to a few in a
+/// row.
 pub async fn follow(
     aws: &Aws,
     cluster: &str,
     first: UpdateFacts,
-    show: bool,
+    show: Show<'_>,
 ) -> Result<UpdateFacts, Error> {
-    let spinner = if show {
+    let spinner = if matches!(show, Show::Spinner) {
         let s = ProgressBar::new_spinner();
         s.set_style(
             ProgressStyle::with_template("{spinner} control plane {msg} · {elapsed}")
@@ -56,13 +71,24 @@ pub async fn follow(
     let version = first.version.clone().unwrap_or_default();
     let mut last = first;
     let mut failures = 0;
+    let started = Instant::now();
+    let mut said: Option<(String, Instant)> = None;
     while last.status == "InProgress" {
+        let state = format!("update {} to {version}: {}", short(&last.id), last.status);
         if let Some(s) = &spinner {
-            s.set_message(format!(
-                "update {} to {version}: {}",
-                short(&last.id),
-                last.status
+            s.set_message(state.clone());
+        }
+        let due = said
+            .as_ref()
+            .is_none_or(|(s, at)| *s != state || at.elapsed() >= HEARTBEAT);
+        if let (Show::Lines(printer), true) = (show, due) {
+            let secs = started.elapsed().as_secs();
+            printer.note(&format!(
+                "control plane {state} · {}m{:02}s",
+                secs / 60,
+                secs % 60
             ));
+            said = Some((state, Instant::now()));
         }
         tokio::time::sleep(POLL).await;
         match describe(aws, cluster, &last.id).await {
@@ -82,12 +108,11 @@ pub async fn follow(
             }
         }
     }
-    if let Some(s) = spinner {
-        s.finish_with_message(format!(
-            "update {} to {version}: {}",
-            short(&last.id),
-            last.status
-        ));
+    let state = format!("update {} to {version}: {}", short(&last.id), last.status);
+    match (spinner, show) {
+        (Some(s), _) => s.finish_with_message(state),
+        (None, Show::Lines(printer)) => printer.note(&format!("control plane {state}")),
+        (None, _) => {}
     }
     Ok(last)
 }

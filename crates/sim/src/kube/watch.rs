@@ -175,12 +175,13 @@ pub fn watch(shared: &Shared, t: &Target, q: &Query, repr: Repr) -> Result<Respo
         let rx = w.kube.subscribe();
         let initial: Vec<Initial> = match from {
             None => {
+                // Only what the selectors pick is held until it is sent.
                 let (objs, _) = scan(
                     &w.kube,
                     res,
                     namespace.as_deref(),
                     (String::new(), String::new()),
-                    |_| true,
+                    |o| sel.matches(o),
                     usize::MAX,
                 );
                 objs.into_iter().map(Initial::Object).collect()
@@ -282,8 +283,10 @@ async fn run(
 ) {
     let started = Instant::now();
     let deadline_at = started + opts.timeout;
-    for item in &initial {
-        let picked = match item {
+    // Each initial item is let go once sent: a long watch must not keep a whole kind's old
+    // objects alive after they changed.
+    for item in initial {
+        let picked = match &item {
             Initial::Object(obj) => filter.event(EventType::Added, obj, None),
             Initial::Event(ev) => filter.event(ev.kind, &ev.object, ev.previous.as_ref()),
         };
