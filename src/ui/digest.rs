@@ -161,8 +161,9 @@ fn plural(s: Subject) -> &'static str {
 pub struct Digest {
     /// When the current window opened (wall time).
     opened: Option<Timestamp>,
-    /// Lines printed one by one in this window.
+    /// Lines printed one by one in this window, and lines seen in it (repeats included).
     passed: usize,
+    seen: usize,
     /// This window went past the budget.
     overflowed: bool,
     /// The last window went past the budget: this one holds its lines until it closes.
@@ -216,7 +217,7 @@ impl Digest {
             .opened
             .is_some_and(|t| local.duration_since(t) >= WINDOW)
         {
-            let busy = self.overflowed;
+            let busy = self.heavy();
             out.extend(self.close(local));
             self.opened = None;
             self.printed
@@ -294,6 +295,7 @@ impl Digest {
 
     fn ordinary(&mut self, l: Line, local: Timestamp, out: &mut Vec<String>) {
         self.opened.get_or_insert(local);
+        self.seen += 1;
         let sentence = l.sentence();
         if self.printed.contains_key(&sentence) {
             self.tally.add(&l);
@@ -330,14 +332,20 @@ impl Digest {
                 self.printed.insert(l.sentence(), local);
             }
         }
-        self.busy = self.overflowed;
+        self.busy = self.heavy();
         if !self.tally.is_empty() {
             out.extend(self.tally.lines(now, WINDOW));
         }
         self.tally = Tally::default();
         self.passed = 0;
+        self.seen = 0;
         self.overflowed = false;
         out
+    }
+
+    /// This window came faster than a person reads (past the budget, repeats included).
+    fn heavy(&self) -> bool {
+        self.overflowed || self.seen > BUDGET
     }
 }
 

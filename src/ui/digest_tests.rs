@@ -252,3 +252,20 @@ fn a_busy_feed_repeats_the_progress_when_the_counts_hold_still() {
     let quiet = d.tick(ms(20_100));
     assert!(quiet.iter().all(|l| !l.contains("nodes on")), "{quiet:?}");
 }
+
+#[test]
+fn a_flood_of_repeats_keeps_the_feed_busy_and_the_progress_pulse() {
+    let mut d = Digest::new();
+    d.push(vec![progress(3)], ms(0));
+    d.push((0..10).map(blocked).collect(), ms(100));
+    // The same ten events, again and again: all repeats, far past the budget.
+    for w in 1..4 {
+        let at = w * 5_000;
+        d.push((0..300).map(|i| blocked(i % 10)).collect(), ms(at + 100));
+        let closed = d.tick(ms(at + 5_200));
+        assert!(
+            closed.iter().any(|l| l.ends_with("3/5,000 nodes on 1.31")),
+            "window {w}: {closed:?}"
+        );
+    }
+}

@@ -191,6 +191,7 @@ async fn bind(port: u16) -> Result<TcpListener, SimError> {
 
 /// Loads the scenario, settles the world, starts both servers (and the clock in speed mode).
 pub async fn start(opts: SimOptions) -> Result<SimHandle, SimError> {
+    limit_heaps();
     let scenario = scenario::load(opts.scenario.as_deref().unwrap_or(scenario::DEFAULT))?;
     let mut world = scenario::build_world(&scenario)?;
     release_free_memory();
@@ -342,6 +343,17 @@ fn release_free_memory() {
     // SAFETY: malloc_trim only returns free pages of the allocator's heaps to the kernel.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+/// Two allocator heaps at most: glibc's default (8 per core) lets every thread that frees an old
+/// object keep its pages in its own heap, and a rotation, which replaces every pod, grew the
+/// process by 40 % in six minutes; with two it stays near its loaded size.
+fn limit_heaps() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes a tuning parameter of the allocator.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
 
