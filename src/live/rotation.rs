@@ -318,7 +318,8 @@ pub fn summary(r: &Rotation) -> String {
 }
 
 /// The progress line: `2,151/5,484 nodes on 1.31 · 512 draining · 31,200 pods rescheduled · 37
-/// PDBs at their minimum · 0 violations` (the PDB parts when there are PDBs).
+/// PDBs at their minimum · 0 violations` (the PDB parts when there are PDBs; violations count
+/// every one so far, ended or not).
 pub fn progress_text(s: &State, r: &Rotation) -> String {
     let draining = r.old.iter().filter(|o| o.stage == Stage::Draining).count();
     let moved = s.progress().pods_rescheduled as usize;
@@ -334,9 +335,9 @@ pub fn progress_text(s: &State, r: &Rotation) -> String {
     let (mut at_minimum, mut violated, mut any) = (0, 0, false);
     for p in judged {
         any = true;
-        if p.open_violation().is_some() || p.healthy < p.required() {
-            violated += 1;
-        } else if p.healthy == p.required() {
+        // Every violation so far, ended or not: a recovery does not make it unsaid.
+        violated += p.violations.len();
+        if p.open_violation().is_none() && p.healthy == p.required() {
             at_minimum += 1;
         }
     }

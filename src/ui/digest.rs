@@ -129,9 +129,10 @@ fn part(subject: Subject, group: &str, n: usize, objects: usize) -> String {
         }
         Subject::Pdb if group == "healthy" => {
             format!(
-                "{} health changes on {} PDBs",
+                "{} health changes on {} PDB{}",
                 thousands(n),
-                thousands(objects)
+                thousands(objects),
+                if objects == 1 { "" } else { "s" }
             )
         }
         _ if objects < n => format!(

@@ -168,6 +168,12 @@ async fn pods_deleted_behind_the_pdbs_back_are_a_violation_and_exit_1() {
             .any(|l| l.contains(" pdb default/myapp recovered: ")),
         "{all}"
     );
+    // Progress after the violation keeps counting it, recovered or not.
+    assert!(
+        seen.iter()
+            .any(|l| l.contains(" rotation 1.31 ") && l.ends_with(" · 1 violation")),
+        "{all}"
+    );
     let lowest = format!("lowest healthy {healthy_after} of required 8, 1 violation(s)");
     assert!(
         seen.iter()
